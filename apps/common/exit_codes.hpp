@@ -1,0 +1,24 @@
+#pragma once
+// Every tool's exit codes, in one table. Where curl has a code for the same
+// meaning we use curl's number, so scripts that know curl know us.
+
+#include <exception>
+
+namespace usock::cli {
+
+enum ExitCode : int {
+  kExitOk = 0,
+  kExitFailure = 1,         // anything without a more specific code
+  kExitUsage = 2,           // bad options or arguments
+  kExitBadUrl = 3,          // curl: URL malformed
+  kExitResolve = 6,         // curl: could not resolve host
+  kExitConnect = 7,         // curl: failed to connect
+  kExitWrite = 23,          // curl: write error (output could not be written)
+  kExitTimeout = 28,        // curl: operation timed out
+};
+
+// The exit code for an error that escaped a tool's main: resolver errors
+// give 6, refused or unreachable peers 7, timeouts 28, the rest 1.
+int exit_code_for(const std::exception& error);
+
+}  // namespace usock::cli

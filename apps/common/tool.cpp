@@ -1,0 +1,104 @@
+#include "tool.hpp"
+
+#include <spdlog/sinks/stdout_color_sinks.h>
+#include <spdlog/spdlog.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstdio>
+#include <cstdlib>
+
+#include "exit_codes.hpp"
+#include "usock/error.hpp"
+#include "version.hpp"
+
+namespace usock::cli {
+namespace {
+
+// spdlog 1.10 ignores NO_COLOR (https://no-color.org), so we decide here.
+spdlog::color_mode color_mode() {
+  const char* no_color = std::getenv("NO_COLOR");
+  if (no_color != nullptr && *no_color != '\0') return spdlog::color_mode::never;
+  return ::isatty(STDERR_FILENO) ? spdlog::color_mode::always : spdlog::color_mode::never;
+}
+
+spdlog::level::level_enum log_level(const CommonOptions& common) {
+  if (common.quiet) return spdlog::level::err;
+  switch (common.verbosity) {
+    case 0:
+      return spdlog::level::warn;
+    case 1:
+      return spdlog::level::info;
+    case 2:
+      return spdlog::level::debug;
+    default:
+      return spdlog::level::trace;
+  }
+}
+
+void set_up_logging(const std::string& tool, const CommonOptions& common) {
+  auto logger = spdlog::stderr_color_st(tool, color_mode());
+  logger->set_pattern("%n: %^%l%$: %v");
+  logger->set_level(log_level(common));
+  spdlog::set_default_logger(std::move(logger));
+}
+
+}  // namespace
+
+ToolCli::ToolCli(std::string name, std::string description)
+    : name_(std::move(name)), app_(std::move(description), name_) {
+  app_.set_version_flag("--version", version_text(name_), "Print the version and exit");
+  app_.add_flag("-v,--verbose", common_.verbosity,
+                "Log more on stderr (repeat for more: -vv debug, -vvv trace)");
+  app_.add_flag("-q,--quiet", common_.quiet, "Log only errors on stderr")->excludes("-v");
+  app_.add_flag("--trace", common_.trace,
+                "Narrate every socket call on stderr in MicroPython syntax");
+}
+
+std::string describe_code(const OSError& error) {
+  const auto name = errno_name(error.code());
+  const std::string number = std::to_string(error.code());
+  return name.empty() ? number : std::string(name) + ", " + number;
+}
+
+void report_error(std::string_view tool, std::string_view what, std::string_view cause) {
+  std::string line = std::string(tool) + ": error: " + std::string(what);
+  if (!cause.empty()) line += " (" + std::string(cause) + ")";
+  line += '\n';
+  std::fwrite(line.data(), 1, line.size(), stderr);
+}
+
+void write_stdout(std::string_view text) {
+  if (std::fwrite(text.data(), 1, text.size(), stdout) != text.size() || std::fflush(stdout) != 0) {
+    throw OSError::from_errno(errno);
+  }
+}
+
+int run_tool(ToolCli& tool, int argc, char** argv, const std::function<int()>& body) {
+  try {
+    tool.app().parse(argc, argv);
+  } catch (const CLI::Success& done) {
+    // --help and --version: CLI11 prints them and reports success.
+    return tool.app().exit(done);
+  } catch (const CLI::ParseError& error) {
+    // CLI11's own codes are 100 and up; scripts expect 2 for usage errors.
+    report_error(tool.name(), error.what());
+    std::fprintf(stderr, "Run '%s --help' for more information.\n", tool.name().c_str());
+    return kExitUsage;
+  }
+  set_up_logging(tool.name(), tool.common());
+  try {
+    return body();
+  } catch (const Failure& failure) {
+    report_error(tool.name(), failure.what(), failure.cause());
+    return failure.exit_code();
+  } catch (const OSError& error) {
+    report_error(tool.name(), error.reason(), describe_code(error));
+    return exit_code_for(error);
+  } catch (const std::exception& error) {
+    report_error(tool.name(), error.what());
+    return exit_code_for(error);
+  }
+}
+
+}  // namespace usock::cli

@@ -1,0 +1,71 @@
+#pragma once
+// What every tool shares: the common options (-v, -q, --trace, --version),
+// logging set-up, error reporting as "<tool>: error: <what> (<cause>)", and a
+// main() wrapper that turns parse errors into exit 2 and exceptions into the
+// codes of exit_codes.hpp. A tool's options live in a ToolCli subclass so
+// that usock-docgen can walk them to write completions and check the man page.
+
+#include <CLI/CLI.hpp>
+#include <functional>
+#include <memory>
+#include <stdexcept>
+#include <string>
+#include <string_view>
+
+namespace usock {
+class OSError;
+}
+
+namespace usock::cli {
+
+struct CommonOptions {
+  int verbosity = 0;  // -v repeats
+  bool quiet = false;
+  bool trace = false;
+};
+
+class ToolCli {
+ public:
+  ToolCli(std::string name, std::string description);
+  virtual ~ToolCli() = default;
+  ToolCli(const ToolCli&) = delete;
+  ToolCli& operator=(const ToolCli&) = delete;
+
+  CLI::App& app() noexcept { return app_; }
+  const std::string& name() const noexcept { return name_; }
+  const CommonOptions& common() const noexcept { return common_; }
+
+ private:
+  std::string name_;
+  CLI::App app_;
+  CommonOptions common_;
+};
+
+// A failure a tool explains itself: reported as "<tool>: error: <what> (<cause>)"
+// and ending the run with `exit_code`.
+class Failure : public std::runtime_error {
+ public:
+  Failure(int exit_code, std::string what, std::string cause = {})
+      : std::runtime_error(std::move(what)), exit_code_(exit_code), cause_(std::move(cause)) {}
+  int exit_code() const noexcept { return exit_code_; }
+  const std::string& cause() const noexcept { return cause_; }
+
+ private:
+  int exit_code_;
+  std::string cause_;
+};
+
+// "<tool>: error: <what> (<cause>)" on stderr; the cause is left out if empty.
+void report_error(std::string_view tool, std::string_view what, std::string_view cause = {});
+
+// The code part of an error's cause: "ECONNREFUSED, 111", or "-2" for the resolver.
+std::string describe_code(const OSError& error);
+
+// Parses argv into `tool`, sets up logging, runs `body` and maps failures to
+// exit codes. `body` returns the exit code of a run that did not throw.
+int run_tool(ToolCli& tool, int argc, char** argv, const std::function<int()>& body);
+
+// Writes `text` to stdout and flushes; a failed write raises OSError.
+void write_stdout(std::string_view text);
+
+}  // namespace usock::cli

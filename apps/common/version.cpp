@@ -1,0 +1,22 @@
+#include "version.hpp"
+
+#include <CLI/Version.hpp>
+#include <fmt/core.h>
+#include <openssl/crypto.h>
+#include <spdlog/version.h>
+
+namespace usock::cli {
+
+std::string version_text(std::string_view tool) {
+  return fmt::format(
+      "{} (usock) {}\n"
+      "CLI11 {}\n"
+      "spdlog {}.{}.{}\n"
+      "fmt {}.{}.{}\n"
+      "{}",
+      tool, USOCK_VERSION, CLI11_VERSION, SPDLOG_VER_MAJOR, SPDLOG_VER_MINOR, SPDLOG_VER_PATCH,
+      FMT_VERSION / 10000, FMT_VERSION / 100 % 100, FMT_VERSION % 100,
+      OpenSSL_version(OPENSSL_VERSION));
+}
+
+}  // namespace usock::cli
