@@ -8,13 +8,13 @@ namespace usock::cli {
 
 enum ExitCode : int {
   kExitOk = 0,
-  kExitFailure = 1,         // anything without a more specific code
-  kExitUsage = 2,           // bad options or arguments
-  kExitBadUrl = 3,          // curl: URL malformed
-  kExitResolve = 6,         // curl: could not resolve host
-  kExitConnect = 7,         // curl: failed to connect
-  kExitWrite = 23,          // curl: write error (output could not be written)
-  kExitTimeout = 28,        // curl: operation timed out
+  kExitFailure = 1,   // anything without a more specific code
+  kExitUsage = 2,     // bad options or arguments
+  kExitBadUrl = 3,    // curl: URL malformed
+  kExitResolve = 6,   // curl: could not resolve host
+  kExitConnect = 7,   // curl: failed to connect
+  kExitWrite = 23,    // curl: write error (output could not be written)
+  kExitTimeout = 28,  // curl: operation timed out
 };
 
 // The exit code for an error that escaped a tool's main: resolver errors

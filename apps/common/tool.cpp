@@ -7,6 +7,7 @@
 #include <cerrno>
 #include <cstdio>
 #include <cstdlib>
+#include <cstring>
 
 #include "exit_codes.hpp"
 #include "usock/error.hpp"
@@ -70,7 +71,7 @@ void report_error(std::string_view tool, std::string_view what, std::string_view
 
 void write_stdout(std::string_view text) {
   if (std::fwrite(text.data(), 1, text.size(), stdout) != text.size() || std::fflush(stdout) != 0) {
-    throw OSError::from_errno(errno);
+    throw Failure(kExitWrite, "cannot write to standard output", std::strerror(errno));
   }
 }
 

@@ -65,7 +65,7 @@ std::string describe_code(const OSError& error);
 // exit codes. `body` returns the exit code of a run that did not throw.
 int run_tool(ToolCli& tool, int argc, char** argv, const std::function<int()>& body);
 
-// Writes `text` to stdout and flushes; a failed write raises OSError.
+// Writes `text` to stdout and flushes; a failed write is a Failure with exit 23.
 void write_stdout(std::string_view text);
 
 }  // namespace usock::cli

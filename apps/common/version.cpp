@@ -1,9 +1,10 @@
 #include "version.hpp"
 
-#include <CLI/Version.hpp>
 #include <fmt/core.h>
 #include <openssl/crypto.h>
 #include <spdlog/version.h>
+
+#include <CLI/Version.hpp>
 
 namespace usock::cli {
 

@@ -26,8 +26,7 @@ Cli::Cli()
               "(family, type, proto, canonname, sockaddr).") {
   auto& app = this->app();
   auto& hints = options_.hints;
-  app.add_option("HOST", options_.host, "Host name or numeric address to resolve")
-      ->required();
+  app.add_option("HOST", options_.host, "Host name or numeric address to resolve")->required();
   app.add_option("PORT", options_.port, "Port number (0-65535) or service name such as http")
       ->check(CLI::Validator(
           [](std::string& text) -> std::string {
@@ -44,18 +43,21 @@ Cli::Cli()
       ->excludes(ipv4);
   app.add_option("-t,--type", "Only this socket type: stream, dgram, raw or a number")
       ->type_name("stream|dgram|raw|N")
-      ->check(parsed_by(usock::parse_socktype, [&hints](auto type) { hints.type = type; },
-                        "a socket type (stream, dgram, raw or a number)"));
+      ->check(parsed_by(
+          usock::parse_socktype, [&hints](auto type) { hints.type = type; },
+          "a socket type (stream, dgram, raw or a number)"));
   app.add_option("-p,--proto", "Only this protocol: tcp, udp or a number")
       ->type_name("tcp|udp|N")
-      ->check(parsed_by(usock::parse_proto, [&hints](int proto) { hints.proto = proto; },
-                        "a protocol (tcp, udp or a number)"));
+      ->check(parsed_by(
+          usock::parse_proto, [&hints](int proto) { hints.proto = proto; },
+          "a protocol (tcp, udp or a number)"));
   app.add_option("-f,--flags",
                  "getaddrinfo flags, joined by ',' or '|': AI_PASSIVE, AI_CANONNAME, "
                  "AI_NUMERICHOST, AI_NUMERICSERV, AI_V4MAPPED, AI_ALL, AI_ADDRCONFIG or numbers")
       ->type_name("FLAGS")
-      ->check(parsed_by(usock::parse_ai_flags, [&hints](int flags) { hints.flags = flags; },
-                        "a list of getaddrinfo flags (such as AI_CANONNAME,AI_PASSIVE)"));
+      ->check(parsed_by(
+          usock::parse_ai_flags, [&hints](int flags) { hints.flags = flags; },
+          "a list of getaddrinfo flags (such as AI_CANONNAME,AI_PASSIVE)"));
 
   auto* python = app.add_flag_callback(
       "--python", [this] { options_.format = Format::python; },

@@ -1,16 +1,16 @@
 // ugetaddr: getaddrinfo from the shell, printed as the MicroPython docs print it.
 
+#include <fmt/format.h>
 #include <spdlog/spdlog.h>
 
 #include <chrono>
-#include <fmt/format.h>
 
 #include "cli.hpp"
 #include "exit_codes.hpp"
 #include "output.hpp"
 #include "usock/error.hpp"
-#include "usock/native_stack.hpp"
 #include "usock/names.hpp"
+#include "usock/native_stack.hpp"
 #include "usock/pyrepr.hpp"
 #include "usock/trace.hpp"
 
@@ -42,8 +42,8 @@ int forward(usock::Stack& stack, const Options& options) {
     if (!error.is_resolver_error()) throw;
     throw Failure(kExitResolve, "cannot resolve " + target(options), resolver_cause(error));
   }
-  const auto elapsed = std::chrono::duration<double, std::milli>(
-      std::chrono::steady_clock::now() - started);
+  const auto elapsed =
+      std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - started);
   spdlog::info("{} result(s) in {:.1f} ms", infos.size(), elapsed.count());
   usock::cli::write_stdout(format_results(options.format, infos));
   return usock::cli::kExitOk;
@@ -61,9 +61,9 @@ int reverse(usock::Stack& stack, const Options& options) {
     addr = usock::SockAddr::from_numeric(options.host, *number);
   } else if (options.port) {
     // A named service ("http") is looked up to learn its number.
-    const auto infos = stack.getaddrinfo(options.host, options.port,
-                                         {addr.family(), usock::SockType::stream, 0,
-                                          usock::ai::numerichost});
+    const auto infos =
+        stack.getaddrinfo(options.host, options.port,
+                          {addr.family(), usock::SockType::stream, 0, usock::ai::numerichost});
     addr = infos.at(0).addr;
   }
   usock::NameInfo name;

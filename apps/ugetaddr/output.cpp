@@ -79,8 +79,8 @@ std::string format_name(Format format, const usock::NameInfo& name) {
     case Format::python:
       return usock::repr(name) + "\n";
     case Format::json:
-      return "{\"host\": " + json_string(name.host) + ", \"service\": " +
-             json_string(name.service) + "}\n";
+      return "{\"host\": " + json_string(name.host) +
+             ", \"service\": " + json_string(name.service) + "}\n";
     case Format::brief:
       return name.host + "\n";
   }

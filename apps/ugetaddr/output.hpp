@@ -11,7 +11,7 @@ namespace ugetaddr {
 
 // The listing of the MicroPython tutorial (seed 000), three lines a result:
 //   Family: 2, Type: 1
-//   Protocol: 6, Canonical Name: 
+//   Protocol: 6, Canonical Name:
 //   IP: 127.0.0.1, Port: 80
 std::string format_listing(const std::vector<usock::AddrInfo>& infos);
 // The Python repr of the list: [(2, 1, 6, '', ('127.0.0.1', 80))]

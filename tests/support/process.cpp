@@ -35,16 +35,20 @@ std::vector<std::string> build_environment(const RunOptions& options) {
     const auto eq = text.find('=');
     if (eq != std::string::npos) merged[text.substr(0, eq)] = text.substr(eq + 1);
   }
-  for (const auto& name : options.unset_env) merged.erase(name);
-  for (const auto& [name, value] : options.env) merged[name] = value;
+  for (const auto& name : options.unset_env)
+    merged.erase(name);
+  for (const auto& [name, value] : options.env)
+    merged[name] = value;
   std::vector<std::string> out;
-  for (const auto& [name, value] : merged) out.push_back(name + "=" + value);
+  for (const auto& [name, value] : merged)
+    out.push_back(name + "=" + value);
   return out;
 }
 
 std::vector<char*> pointers(std::vector<std::string>& strings) {
   std::vector<char*> out;
-  for (auto& text : strings) out.push_back(text.data());
+  for (auto& text : strings)
+    out.push_back(text.data());
   out.push_back(nullptr);
   return out;
 }
@@ -132,7 +136,8 @@ RunResult run(const std::vector<std::string>& argv, const RunOptions& options) {
 
 std::string tool_path(const std::string& name) {
   const char* dir = std::getenv("USOCK_BIN_DIR");
-  if (dir == nullptr) throw std::runtime_error("USOCK_BIN_DIR is not set (run the tests through ctest)");
+  if (dir == nullptr)
+    throw std::runtime_error("USOCK_BIN_DIR is not set (run the tests through ctest)");
   return std::string(dir) + "/" + name;
 }
 

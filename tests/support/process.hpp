@@ -18,8 +18,8 @@ struct RunOptions {
 };
 
 struct RunResult {
-  int exit_code = -1;   // the exit status, or -1 when killed by a signal
-  int signal = 0;       // the signal that ended it, if any
+  int exit_code = -1;  // the exit status, or -1 when killed by a signal
+  int signal = 0;      // the signal that ended it, if any
   bool timed_out = false;
   std::string out;
   std::string err;
