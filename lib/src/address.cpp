@@ -23,7 +23,9 @@ int native_family(Family family) {
   throw OSError::from_errno(EAFNOSUPPORT);
 }
 
-std::size_t packed_size(Family family) { return family == Family::inet ? 4 : 16; }
+std::size_t packed_size(Family family) {
+  return family == Family::inet ? 4 : 16;
+}
 
 }  // namespace
 
@@ -90,7 +92,8 @@ std::optional<Endpoint> parse_endpoint(std::string_view text) {
     return std::nullopt;
   } else {
     const auto first = text.find(':');
-    const bool one_colon = first != std::string_view::npos && text.find(':', first + 1) == std::string_view::npos;
+    const bool one_colon =
+        first != std::string_view::npos && text.find(':', first + 1) == std::string_view::npos;
     // Several colons and no brackets: a bare IPv6 address, no port.
     const auto split = one_colon ? first : std::string_view::npos;
     out.host = std::string(text.substr(0, split));

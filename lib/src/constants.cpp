@@ -95,15 +95,24 @@ std::string option_name(int level, int optname) {
     const char* name;
   };
   static constexpr Named kNames[] = {
-      {sol::socket, so::reuseaddr, "SO_REUSEADDR"}, {sol::socket, so::keepalive, "SO_KEEPALIVE"},
-      {sol::socket, so::broadcast, "SO_BROADCAST"}, {sol::socket, so::linger, "SO_LINGER"},
-      {sol::socket, so::reuseport, "SO_REUSEPORT"}, {sol::socket, so::sndbuf, "SO_SNDBUF"},
-      {sol::socket, so::rcvbuf, "SO_RCVBUF"},       {sol::socket, so::sndtimeo, "SO_SNDTIMEO"},
-      {sol::socket, so::rcvtimeo, "SO_RCVTIMEO"},   {sol::socket, so::error, "SO_ERROR"},
-      {sol::socket, so::type, "SO_TYPE"},           {sol::tcp, tcpopt::nodelay, "TCP_NODELAY"},
-      {sol::tcp, tcpopt::keepalive, "TCP_KEEPALIVE"}, {sol::tcp, tcpopt::keepidle, "TCP_KEEPIDLE"},
-      {sol::tcp, tcpopt::keepintvl, "TCP_KEEPINTVL"}, {sol::tcp, tcpopt::keepcnt, "TCP_KEEPCNT"},
-      {sol::ip, ipopt::tos, "IP_TOS"},              {sol::ip, ipopt::ttl, "IP_TTL"},
+      {sol::socket, so::reuseaddr, "SO_REUSEADDR"},
+      {sol::socket, so::keepalive, "SO_KEEPALIVE"},
+      {sol::socket, so::broadcast, "SO_BROADCAST"},
+      {sol::socket, so::linger, "SO_LINGER"},
+      {sol::socket, so::reuseport, "SO_REUSEPORT"},
+      {sol::socket, so::sndbuf, "SO_SNDBUF"},
+      {sol::socket, so::rcvbuf, "SO_RCVBUF"},
+      {sol::socket, so::sndtimeo, "SO_SNDTIMEO"},
+      {sol::socket, so::rcvtimeo, "SO_RCVTIMEO"},
+      {sol::socket, so::error, "SO_ERROR"},
+      {sol::socket, so::type, "SO_TYPE"},
+      {sol::tcp, tcpopt::nodelay, "TCP_NODELAY"},
+      {sol::tcp, tcpopt::keepalive, "TCP_KEEPALIVE"},
+      {sol::tcp, tcpopt::keepidle, "TCP_KEEPIDLE"},
+      {sol::tcp, tcpopt::keepintvl, "TCP_KEEPINTVL"},
+      {sol::tcp, tcpopt::keepcnt, "TCP_KEEPCNT"},
+      {sol::ip, ipopt::tos, "IP_TOS"},
+      {sol::ip, ipopt::ttl, "IP_TTL"},
       {sol::ipv6, ipv6opt::v6only, "IPV6_V6ONLY"},
   };
   for (const auto& named : kNames) {

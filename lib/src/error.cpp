@@ -12,9 +12,13 @@ OSError::OSError(int code, std::string reason)
       code_(code),
       reason_(std::move(reason)) {}
 
-OSError OSError::from_errno(int code) { return OSError(code, std::strerror(code)); }
+OSError OSError::from_errno(int code) {
+  return OSError(code, std::strerror(code));
+}
 
-OSError OSError::from_resolver(int code) { return OSError(code, resolver_reason(code)); }
+OSError OSError::from_resolver(int code) {
+  return OSError(code, resolver_reason(code));
+}
 
 std::string resolver_reason(int code) {
   // Our portable codes are glibc's, so gai_strerror describes them directly.

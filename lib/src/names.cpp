@@ -51,9 +51,8 @@ constexpr std::array<FlagName, 7> kAiFlags{{
     {"addrconfig", ai::addrconfig},
 }};
 
-constexpr int kAllAiFlags =
-    ai::passive | ai::canonname | ai::numerichost | ai::numericserv | ai::v4mapped | ai::all |
-    ai::addrconfig;
+constexpr int kAllAiFlags = ai::passive | ai::canonname | ai::numerichost | ai::numericserv |
+                            ai::v4mapped | ai::all | ai::addrconfig;
 
 std::optional<int> parse_one_ai_flag(std::string_view text) {
   if (auto number = parse_number(text, kAllAiFlags)) return number;
@@ -104,7 +103,8 @@ std::vector<std::string> ai_flag_names(int flags) {
   for (const auto& flag : kAiFlags) {
     if (flags & flag.bit) {
       std::string upper = "AI_";
-      for (const char c : flag.name) upper += static_cast<char>(std::toupper(c));
+      for (const char c : flag.name)
+        upper += static_cast<char>(std::toupper(c));
       names.push_back(upper);
     }
   }

@@ -36,8 +36,7 @@ void Poller::add(Socket& socket, unsigned events, std::uint64_t token) {
 
 void Poller::modify(Socket& socket, unsigned events, std::uint64_t token) {
   detail::traced(
-      tracer_,
-      [&] { return "poller.modify(" + socket.name() + ", " + events_repr(events) + ")"; },
+      tracer_, [&] { return "poller.modify(" + socket.name() + ", " + events_repr(events) + ")"; },
       [&] { backend_->modify(socket.backend(), events, token); });
 }
 
@@ -47,8 +46,7 @@ void Poller::remove(Socket& socket) {
       [&] { backend_->remove(socket.backend()); });
 }
 
-const std::vector<PollEvent>& Poller::poll(std::optional<int> timeout_ms,
-                                           std::size_t max_events) {
+const std::vector<PollEvent>& Poller::poll(std::optional<int> timeout_ms, std::size_t max_events) {
   const Wait wait = !timeout_ms ? Wait::forever()
                     : *timeout_ms <= 0
                         ? Wait::never()

@@ -90,8 +90,7 @@ std::string py_repr_bytes(std::string_view data) {
 
 std::string py_repr_bytes_brief(std::string_view data, std::size_t limit) {
   if (data.size() <= limit) return py_repr_bytes(data);
-  return py_repr_bytes(data.substr(0, limit)) + "... (" + std::to_string(data.size()) +
-         " bytes)";
+  return py_repr_bytes(data.substr(0, limit)) + "... (" + std::to_string(data.size()) + " bytes)";
 }
 
 }  // namespace usock

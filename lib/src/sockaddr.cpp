@@ -43,8 +43,7 @@ std::string SockAddr::host() const {
     case Family::inet:
       return inet_ntop(family_, std::string_view(reinterpret_cast<const char*>(bytes_.data()), 4));
     case Family::inet6:
-      return inet_ntop(family_,
-                       std::string_view(reinterpret_cast<const char*>(bytes_.data()), 16));
+      return inet_ntop(family_, std::string_view(reinterpret_cast<const char*>(bytes_.data()), 16));
     case Family::unspec:
       break;
   }

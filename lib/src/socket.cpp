@@ -17,9 +17,13 @@ constexpr int kDefaultBacklog = 511;
 constexpr std::size_t kReadChunk = 64 * 1024;
 constexpr std::size_t kLinePeek = 4096;
 
-bool would_block(const OSError& error) { return error.code() == EAGAIN; }
+bool would_block(const OSError& error) {
+  return error.code() == EAGAIN;
+}
 
-std::string quoted_int(int value) { return std::to_string(value); }
+std::string quoted_int(int value) {
+  return std::to_string(value);
+}
 
 }  // namespace
 
@@ -49,18 +53,18 @@ SocketBackend& Socket::backend() {
   return *backend_;
 }
 
-Wait Socket::wait() const { return Wait::from_timeout(timeout_); }
+Wait Socket::wait() const {
+  return Wait::from_timeout(timeout_);
+}
 
 void Socket::bind(const SockAddr& addr) {
   detail::traced(
-      tracer_, [&] { return name_ + ".bind(" + addr.repr() + ")"; },
-      [&] { backend().bind(addr); });
+      tracer_, [&] { return name_ + ".bind(" + addr.repr() + ")"; }, [&] { backend().bind(addr); });
 }
 
 void Socket::listen(std::optional<int> backlog) {
   detail::traced(
-      tracer_,
-      [&] { return name_ + ".listen(" + (backlog ? std::to_string(*backlog) : "") + ")"; },
+      tracer_, [&] { return name_ + ".listen(" + (backlog ? std::to_string(*backlog) : "") + ")"; },
       [&] { backend().listen(backlog ? std::max(*backlog, 0) : kDefaultBacklog); });
 }
 
@@ -118,7 +122,8 @@ std::size_t Socket::write(std::string_view data) {
         if (!how.is_never()) return write_some(data, how);
         std::size_t done = 0;
         try {
-          while (done < data.size()) done += backend().send(data.substr(done), 0, how);
+          while (done < data.size())
+            done += backend().send(data.substr(done), 0, how);
         } catch (const OSError& error) {
           if (!would_block(error)) throw;
         }
@@ -250,8 +255,7 @@ std::size_t Socket::read_into(std::span<char> buffer, Wait how) {
 
 std::string Socket::read(std::optional<std::size_t> size) {
   return detail::traced_result(
-      tracer_,
-      [&] { return name_ + ".read(" + (size ? std::to_string(*size) : "") + ")"; },
+      tracer_, [&] { return name_ + ".read(" + (size ? std::to_string(*size) : "") + ")"; },
       [&] {
         const Wait how = wait();
         std::string data;
@@ -285,8 +289,7 @@ std::size_t Socket::readinto(std::span<char> buffer, std::optional<std::size_t> 
       [&] {
         return name_ + ".readinto(buf" + (nbytes ? ", " + std::to_string(*nbytes) : "") + ")";
       },
-      [&] { return read_into(span, wait()); },
-      [](std::size_t got) { return std::to_string(got); });
+      [&] { return read_into(span, wait()); }, [](std::size_t got) { return std::to_string(got); });
 }
 
 std::string Socket::readline() {

@@ -21,9 +21,10 @@ std::string getaddrinfo_statement(std::optional<std::string_view> host,
   for (int i = 0; i < 4; ++i) {
     if (args[i] != 0) last = i;
   }
-  std::string out = "socket.getaddrinfo(" + (host ? py_repr_str(*host) : "None") + ", " +
-                    port_repr(port);
-  for (int i = 0; i <= last; ++i) out += ", " + std::to_string(args[i]);
+  std::string out =
+      "socket.getaddrinfo(" + (host ? py_repr_str(*host) : "None") + ", " + port_repr(port);
+  for (int i = 0; i <= last; ++i)
+    out += ", " + std::to_string(args[i]);
   return out + ")";
 }
 
@@ -51,8 +52,7 @@ NameInfo Stack::getnameinfo(const SockAddr& addr, int flags) {
   return detail::traced_result(
       tracer_,
       [&] { return "socket.getnameinfo(" + addr.repr() + ", " + std::to_string(flags) + ")"; },
-      [&] { return do_getnameinfo(addr, flags); },
-      [](const NameInfo& info) { return repr(info); });
+      [&] { return do_getnameinfo(addr, flags); }, [](const NameInfo& info) { return repr(info); });
 }
 
 Socket Stack::socket(Family family, SockType type, int proto, std::string name) {

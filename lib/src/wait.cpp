@@ -28,6 +28,8 @@ int Wait::remaining_ms() const {
                                               : static_cast<int>(ms);
 }
 
-bool Wait::expired() const { return kind_ == Kind::until && Clock::now() >= deadline_; }
+bool Wait::expired() const {
+  return kind_ == Kind::until && Clock::now() >= deadline_;
+}
 
 }  // namespace usock

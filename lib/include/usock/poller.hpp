@@ -27,8 +27,7 @@ class Poller {
   void remove(Socket& socket);
   // poll.poll(timeout_ms): nullopt waits forever. Returns the ready sockets'
   // tokens and events (pollev::err/hup can come without being asked for).
-  const std::vector<PollEvent>& poll(std::optional<int> timeout_ms,
-                                     std::size_t max_events = 256);
+  const std::vector<PollEvent>& poll(std::optional<int> timeout_ms, std::size_t max_events = 256);
 
  private:
   std::unique_ptr<PollerBackend> backend_;

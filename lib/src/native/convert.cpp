@@ -185,6 +185,8 @@ NativeOption to_native_option(int level, int optname) {
   throw OSError::from_errno(ENOPROTOOPT);
 }
 
-void raise_errno(int code) { throw OSError::from_errno(code); }
+void raise_errno(int code) {
+  throw OSError::from_errno(code);
+}
 
 }  // namespace usock::native

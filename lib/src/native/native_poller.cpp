@@ -41,10 +41,11 @@ NativePoller::NativePoller() : epoll_fd_(::epoll_create1(EPOLL_CLOEXEC)) {
   if (epoll_fd_ < 0) raise_errno(errno);
 }
 
-NativePoller::~NativePoller() { ::close(epoll_fd_); }
+NativePoller::~NativePoller() {
+  ::close(epoll_fd_);
+}
 
-void NativePoller::control(int op, SocketBackend& socket, unsigned events,
-                           std::uint64_t token) {
+void NativePoller::control(int op, SocketBackend& socket, unsigned events, std::uint64_t token) {
   epoll_event event{};
   event.events = to_epoll(events);
   event.data.u64 = token;

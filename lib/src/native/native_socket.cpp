@@ -14,11 +14,12 @@
 
 namespace usock::native {
 
-NativeSocket::~NativeSocket() { close(); }
+NativeSocket::~NativeSocket() {
+  close();
+}
 
 std::unique_ptr<NativeSocket> NativeSocket::open(Family family, SockType type, int proto) {
-  const int fd =
-      ::socket(to_native(family), to_native(type) | SOCK_NONBLOCK | SOCK_CLOEXEC, proto);
+  const int fd = ::socket(to_native(family), to_native(type) | SOCK_NONBLOCK | SOCK_CLOEXEC, proto);
   if (fd < 0) raise_errno(errno);
   return std::make_unique<NativeSocket>(fd);
 }

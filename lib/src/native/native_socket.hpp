@@ -24,10 +24,8 @@ class NativeSocket final : public SocketBackend {
   void connect(const SockAddr& addr, Wait wait) override;
   std::size_t send(std::span<const char> data, int flags, Wait wait) override;
   std::size_t recv(std::span<char> buffer, int flags, Wait wait) override;
-  std::size_t sendto(std::span<const char> data, const SockAddr& to, int flags,
-                     Wait wait) override;
-  std::pair<std::size_t, SockAddr> recvfrom(std::span<char> buffer, int flags,
-                                            Wait wait) override;
+  std::size_t sendto(std::span<const char> data, const SockAddr& to, int flags, Wait wait) override;
+  std::pair<std::size_t, SockAddr> recvfrom(std::span<char> buffer, int flags, Wait wait) override;
   void setsockopt(int level, int optname, std::span<const char> value) override;
   std::size_t getsockopt(int level, int optname, std::span<char> value) override;
   SockAddr getsockname() override;

@@ -73,8 +73,8 @@ NameInfo NativeStack::do_getnameinfo(const SockAddr& addr, int flags) {
   const native::NativeAddr native = native::to_native(addr);
   char host[NI_MAXHOST];
   char service[NI_MAXSERV];
-  const int status = ::getnameinfo(native.get(), native.length, host, sizeof host, service,
-                                   sizeof service, flags);
+  const int status =
+      ::getnameinfo(native.get(), native.length, host, sizeof host, service, sizeof service, flags);
   if (status != 0) raise_resolver(status);
   return NameInfo{host, service};
 }
