@@ -25,9 +25,12 @@ std::string resolver_cause(const usock::OSError& error) {
   return error.reason() + ", " + std::to_string(error.code());
 }
 
-std::string target(const Options& options) {
+// What could not be resolved: the port is named only when it is the culprit.
+std::string target(const Options& options, int code = 0) {
   std::string out = usock::py_repr_str(options.host);
-  if (options.port) out += " port " + usock::py_repr_str(*options.port);
+  if (options.port && code == usock::eai::service) {
+    out += " port " + usock::py_repr_str(*options.port);
+  }
   return out;
 }
 
@@ -40,7 +43,8 @@ int forward(usock::Stack& stack, const Options& options) {
     infos = stack.getaddrinfo(options.host, options.port, options.hints);
   } catch (const usock::OSError& error) {
     if (!error.is_resolver_error()) throw;
-    throw Failure(kExitResolve, "cannot resolve " + target(options), resolver_cause(error));
+    throw Failure(kExitResolve, "cannot resolve " + target(options, error.code()),
+                  resolver_cause(error));
   }
   const auto elapsed =
       std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - started);
