@@ -198,6 +198,21 @@ TEST_CASE("help and version and logging options", "[ugetaddr]") {
   CHECK(ugetaddr({"-q", "127.0.0.1"}).err.empty());
 }
 
+TEST_CASE("log colour only on a terminal and never with NO_COLOR", "[ugetaddr]") {
+  // script(1) gives the tool a real pseudo-terminal as stderr.
+  const std::string command = "exec \"" + tool_path("ugetaddr") + "\" -v 127.0.0.1 >/dev/null";
+  const auto on_tty = run({"script", "-qec", command, "/dev/null"});
+  CHECK(on_tty.exit_code == 0);
+  CHECK(on_tty.out.find("\x1b[") != std::string::npos);
+
+  RunOptions no_color;
+  no_color.env["NO_COLOR"] = "1";
+  const auto plain = run({"script", "-qec", command, "/dev/null"}, no_color);
+  CHECK(plain.exit_code == 0);
+  CHECK(plain.out.find("info: resolving") != std::string::npos);
+  CHECK(plain.out.find('\x1b') == std::string::npos);
+}
+
 TEST_CASE("an output that cannot be written is exit 23 and not silence", "[ugetaddr]") {
   const auto result = run({"sh", "-c", "exec \"$0\" 127.0.0.1 > /dev/full", tool_path("ugetaddr")});
   CHECK(result.exit_code == 23);
