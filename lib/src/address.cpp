@@ -99,7 +99,8 @@ std::optional<Endpoint> parse_endpoint(std::string_view text) {
     out.host = std::string(text.substr(0, split));
     rest = split == std::string_view::npos ? std::string_view{} : text.substr(split);
   }
-  if (out.host.empty()) return std::nullopt;
+  // A bracket left inside the host is one without its partner: "a[b:80", "[a[b]".
+  if (out.host.empty() || out.host.find_first_of("[]") != std::string::npos) return std::nullopt;
   if (!rest.empty()) {
     out.port = parse_port(rest.substr(1));
     if (!out.port) return std::nullopt;
