@@ -27,10 +27,12 @@ std::optional<int> parse_number(std::string_view text, int max) {
     text.remove_prefix(2);
     base = 16;
   }
+  // from_chars reads a minus sign, which would let "-0" and "0x-0" pass as 0.
+  if (text.empty() || text.front() == '-') return std::nullopt;
   int value = 0;
   const auto* end = text.data() + text.size();
   const auto [ptr, ec] = std::from_chars(text.data(), end, value, base);
-  if (text.empty() || ec != std::errc{} || ptr != end || value < 0 || value > max) {
+  if (ec != std::errc{} || ptr != end || value > max) {
     return std::nullopt;
   }
   return value;
