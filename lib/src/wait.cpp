@@ -1,14 +1,20 @@
 #include "usock/wait.hpp"
 
+#include <algorithm>
 #include <cmath>
 #include <limits>
 
 namespace usock {
 
+// Far beyond any wait a user means (about 31 years), and well inside what a
+// steady_clock time_point in nanoseconds holds (about 292 years): longer
+// timeouts, legal in Python, are cut to this instead of overflowing.
+constexpr double kLongestTimeout = 1e9;
+
 Wait Wait::from_timeout(std::optional<double> seconds) {
   if (!seconds) return forever();
-  if (*seconds <= 0) return never();
-  const auto span = std::chrono::duration<double>(*seconds);
+  if (!(*seconds > 0)) return never();  // NaN included
+  const auto span = std::chrono::duration<double>(std::min(*seconds, kLongestTimeout));
   return until(Clock::now() + std::chrono::duration_cast<Clock::duration>(span));
 }
 
