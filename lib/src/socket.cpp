@@ -1,6 +1,7 @@
 #include "usock/socket.hpp"
 
 #include <algorithm>
+#include <cctype>
 #include <cerrno>
 #include <cmath>
 #include <cstring>
@@ -23,6 +24,18 @@ bool would_block(const OSError& error) {
 
 std::string quoted_int(int value) {
   return std::to_string(value);
+}
+
+// A constant as a statement spells it: socket.SO_REUSEADDR, or the bare
+// number when the module has no name for it (socket.30583 is no Python).
+std::string constant_arg(const std::string& name) {
+  const bool numeric =
+      !name.empty() && (std::isdigit(static_cast<unsigned char>(name[0])) || name[0] == '-');
+  return numeric ? name : "socket." + name;
+}
+
+std::string option_args(int level, int optname) {
+  return constant_arg(level_name(level)) + ", " + constant_arg(option_name(level, optname));
 }
 
 }  // namespace
@@ -179,8 +192,8 @@ void Socket::setsockopt(int level, int optname, int value) {
   detail::traced(
       tracer_,
       [&] {
-        return name_ + ".setsockopt(socket." + level_name(level) + ", socket." +
-               option_name(level, optname) + ", " + std::to_string(value) + ")";
+        return name_ + ".setsockopt(" + option_args(level, optname) + ", " + std::to_string(value) +
+               ")";
       },
       [&] {
         char raw[sizeof value];
@@ -193,19 +206,15 @@ void Socket::setsockopt(int level, int optname, std::string_view value) {
   detail::traced(
       tracer_,
       [&] {
-        return name_ + ".setsockopt(socket." + level_name(level) + ", socket." +
-               option_name(level, optname) + ", " + py_repr_bytes(value) + ")";
+        return name_ + ".setsockopt(" + option_args(level, optname) + ", " + py_repr_bytes(value) +
+               ")";
       },
       [&] { backend().setsockopt(level, optname, value); });
 }
 
 int Socket::getsockopt_int(int level, int optname) {
   return detail::traced_result(
-      tracer_,
-      [&] {
-        return name_ + ".getsockopt(socket." + level_name(level) + ", socket." +
-               option_name(level, optname) + ")";
-      },
+      tracer_, [&] { return name_ + ".getsockopt(" + option_args(level, optname) + ")"; },
       [&] {
         char raw[sizeof(int)] = {};
         const std::size_t size = backend().getsockopt(level, optname, raw);
