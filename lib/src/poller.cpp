@@ -47,8 +47,9 @@ void Poller::remove(Socket& socket) {
 }
 
 const std::vector<PollEvent>& Poller::poll(std::optional<int> timeout_ms, std::size_t max_events) {
-  const Wait wait = !timeout_ms ? Wait::forever()
-                    : *timeout_ms <= 0
+  // A negative timeout waits forever, as in MicroPython's poll.poll(-1) and poll(2).
+  const Wait wait = !timeout_ms || *timeout_ms < 0 ? Wait::forever()
+                    : *timeout_ms == 0
                         ? Wait::never()
                         : Wait::until(Clock::now() + std::chrono::milliseconds(*timeout_ms));
   detail::traced(

@@ -25,8 +25,9 @@ class Poller {
   void modify(Socket& socket, unsigned events, std::uint64_t token);
   // poll.unregister(sock). A socket closed while registered leaves by itself.
   void remove(Socket& socket);
-  // poll.poll(timeout_ms): nullopt waits forever. Returns the ready sockets'
-  // tokens and events (pollev::err/hup can come without being asked for).
+  // poll.poll(timeout_ms): nullopt or a negative value waits forever. Returns
+  // the ready sockets' tokens and events (pollev::err/hup can come without
+  // being asked for).
   const std::vector<PollEvent>& poll(std::optional<int> timeout_ms, std::size_t max_events = 256);
 
  private:
