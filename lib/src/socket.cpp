@@ -161,6 +161,20 @@ std::string Socket::recv(std::size_t bufsize, int flags) {
       [](const std::string& data) { return py_repr_bytes_brief(data); });
 }
 
+std::size_t Socket::recv_into(std::span<char> buffer, int flags) {
+  return detail::traced_result(
+      tracer_,
+      [&] {
+        return name_ + ".recv_into(buf, " + std::to_string(buffer.size()) +
+               (flags ? ", " + quoted_int(flags) : "") + ")";
+      },
+      [&] {
+        const Wait how = (flags & msg::dontwait) ? Wait::never() : wait();
+        return backend().recv(buffer, flags, how);
+      },
+      [](std::size_t got) { return std::to_string(got); });
+}
+
 std::size_t Socket::sendto(std::string_view data, const SockAddr& to) {
   return detail::traced_result(
       tracer_,

@@ -41,6 +41,9 @@ class Socket {
   void sendall(std::string_view data);
   // At most `bufsize` bytes; empty at EOF. flags: msg::peek, msg::dontwait.
   std::string recv(std::size_t bufsize, int flags = 0);
+  // CPython's recv_into: one recv into the caller's buffer, no allocation;
+  // returns the byte count, 0 at EOF.
+  std::size_t recv_into(std::span<char> buffer, int flags = 0);
   std::size_t sendto(std::string_view data, const SockAddr& to);
   std::pair<std::string, SockAddr> recvfrom(std::size_t bufsize, int flags = 0);
 

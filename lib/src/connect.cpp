@@ -1,0 +1,27 @@
+#include "usock/connect.hpp"
+
+#include <cerrno>
+
+#include "usock/error.hpp"
+
+namespace usock {
+
+Socket create_connection(Stack& stack, std::string_view host, std::string_view port,
+                         const ConnectOptions& options) {
+  const auto infos = stack.getaddrinfo(host, port, {options.family, options.type, 0, 0});
+  std::optional<OSError> last_error;
+  for (const auto& info : infos) {
+    try {
+      Socket socket = stack.socket(info.family, info.type, info.proto);
+      socket.settimeout(options.timeout);
+      socket.connect(info.addr);
+      return socket;
+    } catch (const OSError& error) {
+      last_error = error;
+    }
+  }
+  if (last_error) throw *last_error;
+  throw OSError::from_resolver(eai::noname);
+}
+
+}  // namespace usock
