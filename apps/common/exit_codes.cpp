@@ -19,6 +19,11 @@ int exit_code_for(const std::exception& error) {
       return kExitConnect;
     case ETIMEDOUT:
       return kExitTimeout;
+    case EPIPE:
+      return kExitSend;
+    case ECONNRESET:
+    case ECONNABORTED:
+      return kExitRecv;
     default:
       return kExitFailure;
   }

@@ -15,10 +15,13 @@ enum ExitCode : int {
   kExitConnect = 7,   // curl: failed to connect
   kExitWrite = 23,    // curl: write error (output could not be written)
   kExitTimeout = 28,  // curl: operation timed out
+  kExitSend = 55,     // curl: failed sending network data
+  kExitRecv = 56,     // curl: failure in receiving network data (reset, early close)
 };
 
 // The exit code for an error that escaped a tool's main: resolver errors
-// give 6, refused or unreachable peers 7, timeouts 28, the rest 1.
+// give 6, refused or unreachable peers 7, timeouts 28, a peer that went away
+// 55 (while sending) or 56 (reset), the rest 1.
 int exit_code_for(const std::exception& error);
 
 }  // namespace usock::cli
