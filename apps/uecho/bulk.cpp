@@ -41,11 +41,12 @@ bool would_block(const usock::OSError& error) {
   return error.code() == EAGAIN;
 }
 
-// Sends the next piece; true once everything has been sent.
-bool send_some(usock::Socket& socket, Transfer& transfer) {
+// Sends the next piece, keeping at most `window` bytes unechoed.
+void send_some(usock::Socket& socket, Transfer& transfer, std::uint64_t window) {
   if (transfer.outgoing_begin == transfer.outgoing_end) {
-    const auto size =
-        static_cast<std::size_t>(std::min<std::uint64_t>(kChunk, transfer.total - transfer.sent));
+    const std::uint64_t room = window - (transfer.sent - transfer.received);
+    const auto size = static_cast<std::size_t>(
+        std::min({std::uint64_t{kChunk}, transfer.total - transfer.sent, room}));
     fill_pattern(std::span(transfer.outgoing).first(size), transfer.sent);
     transfer.outgoing_begin = 0;
     transfer.outgoing_end = size;
@@ -59,7 +60,6 @@ bool send_some(usock::Socket& socket, Transfer& transfer) {
   } catch (const usock::OSError& error) {
     if (!would_block(error)) throw;
   }
-  return transfer.sent == transfer.total;
 }
 
 // Reads and checks what came back; false when the server closed.
@@ -119,8 +119,15 @@ int run_bulk(usock::Stack& stack, const Endpoint& endpoint, const ClientOptions&
   try {
     socket.setblocking(false);
     usock::Poller poller = stack.poll();
-    bool sending = transfer.total > 0;
-    poller.add(socket, usock::pollev::in | (sending ? usock::pollev::out : 0u), 0);
+    // Ask for writability only while there is data to send and room in the
+    // window; re-registering only when that changes keeps epoll calls rare.
+    unsigned interest = 0;
+    const auto want = [&] {
+      const bool room = transfer.sent - transfer.received < options.window;
+      return usock::pollev::in | (transfer.sent < transfer.total && room ? usock::pollev::out : 0u);
+    };
+    interest = want();
+    poller.add(socket, interest, 0);
     while (transfer.received < transfer.total) {
       const auto& events = poller.poll(stall_ms);
       if (events.empty()) {
@@ -134,9 +141,12 @@ int run_bulk(usock::Stack& stack, const Endpoint& endpoint, const ClientOptions&
                       fmt::format("the server closed the connection after echoing {} of {} bytes",
                                   transfer.received, transfer.total));
       }
-      if (sending && (ready & usock::pollev::out) && send_some(socket, transfer)) {
-        sending = false;
-        poller.modify(socket, usock::pollev::in, 0);
+      if ((interest & usock::pollev::out) && (ready & usock::pollev::out)) {
+        send_some(socket, transfer, options.window);
+      }
+      if (const unsigned now_wanted = want(); now_wanted != interest) {
+        interest = now_wanted;
+        poller.modify(socket, interest, 0);
       }
       progress.update(transfer.received);
     }

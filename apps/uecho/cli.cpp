@@ -77,6 +77,19 @@ Cli::Cli()
                 return parse_size(text) ? "" : "'" + text + "' is not a size such as 512K or 1G";
               },
               ""));
+  client_
+      ->add_option_function<std::string>(
+          "-W,--window",
+          [this](const std::string& text) { client_options_.window = *parse_size(text); },
+          "Bulk mode: keep at most this much data sent but not yet echoed (default: no "
+          "limit), for echo servers that cannot read while they write")
+      ->type_name("SIZE")
+      ->check(CLI::Validator(
+          [](std::string& text) -> std::string {
+            const auto size = parse_size(text);
+            return size && *size > 0 ? "" : "'" + text + "' is not a size such as 32K";
+          },
+          ""));
   auto* count = client_
                     ->add_option("-c,--count", client_options_.count,
                                  "Ping mode: send this many messages and time each echo")

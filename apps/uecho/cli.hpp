@@ -4,6 +4,7 @@
 // tool.
 
 #include <cstdint>
+#include <limits>
 #include <optional>
 #include <string>
 
@@ -32,7 +33,9 @@ struct ServerOptions {
 struct ClientOptions {
   std::string message = "Hello, world";
   std::optional<std::uint64_t> bytes;  // bulk mode
-  std::optional<unsigned> count;       // ping mode
+  std::uint64_t window =
+      std::numeric_limits<std::uint64_t>::max();  // bulk mode: most bytes sent but not yet echoed
+  std::optional<unsigned> count;                  // ping mode
   double interval = 1.0;
   double timeout = 10.0;
   bool json = false;

@@ -107,16 +107,16 @@ TEST_CASE("bulk mode verifies every byte through socat and ncat echo servers", "
   }
   SECTION("ncat --exec /bin/cat") {
     // ncat relays to cat in one thread and deadlocks once both pipes fill
-    // (64 KiB each way), whatever the client does: stay below that.
+    // (64 KiB each way): --window keeps less than that in flight.
     Background peer({"ncat", "-l", "-k", "127.0.0.1", port, "--exec", "/bin/cat"});
     usock::test::RunResult result;
     for (int attempt = 0; attempt < 50; ++attempt) {
-      result = client(port, {"--bytes", "48K"});
+      result = client(port, {"--bytes", "4M", "--window", "32K"});
       if (result.exit_code != 7) break;
       usleep(100000);
     }
     CHECK(result.exit_code == 0);
-    CHECK(result.out.rfind("49152 bytes (48.0 KiB) echoed in ", 0) == 0);
+    CHECK(result.out.rfind("4194304 bytes (4.0 MiB) echoed in ", 0) == 0);
   }
 }
 
