@@ -1,5 +1,6 @@
 #include "pattern.hpp"
 
+#include <algorithm>
 #include <cstring>
 
 namespace uecho {
@@ -17,14 +18,24 @@ std::uint64_t word_at(std::uint64_t index) {
 }  // namespace
 
 void fill_pattern(std::span<char> out, std::uint64_t offset) {
-  std::size_t done = 0;
-  while (done < out.size()) {
-    const std::uint64_t position = offset + done;
-    const std::uint64_t word = word_at(position / 8);
-    const std::size_t skip = position % 8;
-    const std::size_t take = std::min<std::size_t>(8 - skip, out.size() - done);
-    std::memcpy(out.data() + done, reinterpret_cast<const char*>(&word) + skip, take);
-    done += take;
+  char* next = out.data();
+  char* const end = next + out.size();
+  // A partial first word, then whole words, then a partial last word.
+  if (const std::size_t skip = offset % 8; skip != 0 && next < end) {
+    const std::uint64_t word = word_at(offset / 8);
+    const std::size_t take = std::min<std::size_t>(8 - skip, static_cast<std::size_t>(end - next));
+    std::memcpy(next, reinterpret_cast<const char*>(&word) + skip, take);
+    next += take;
+    offset += take;
+  }
+  std::uint64_t index = offset / 8;
+  for (; end - next >= 8; next += 8) {
+    const std::uint64_t word = word_at(index++);
+    std::memcpy(next, &word, 8);
+  }
+  if (next < end) {
+    const std::uint64_t word = word_at(index);
+    std::memcpy(next, &word, static_cast<std::size_t>(end - next));
   }
 }
 
