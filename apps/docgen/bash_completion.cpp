@@ -1,5 +1,7 @@
 // The bash completion: a function for bash-completion (_init_completion,
 // _known_hosts_real, _filedir), installed under bash-completion/completions.
+// Each subcommand gets a function of its own, which the tool's calls once the
+// subcommand's name is on the line.
 
 #include "completion_scripts.hpp"
 #include "generated_notice.hpp"
@@ -15,12 +17,19 @@ std::string case_pattern(const std::vector<std::string>& names) {
   return join(names, " | ");
 }
 
+std::string subcommand_function(const std::string& tool, const CommandSpec& subcommand) {
+  return "_" + tool + "__" + subcommand.name;
+}
+
+std::string words_command(const std::vector<std::string>& words, const std::string& indent) {
+  return indent + "COMPREPLY=($(compgen -W " + posix_quoted(join(words, " ")) + " -- \"$cur\"))\n";
+}
+
 // Commands that fill COMPREPLY, one line each, indented by `indent`.
 std::string completion_commands(const ValueCompletion& value, const std::string& indent) {
   switch (value.kind) {
     case Kind::words:
-      return indent + "COMPREPLY=($(compgen -W " + posix_quoted(join(value.words, " ")) +
-             " -- \"$cur\"))\n";
+      return words_command(value.words, indent);
     case Kind::hosts:
       return indent + "_known_hosts_real -- \"$cur\"\n";
     case Kind::files:
@@ -33,24 +42,13 @@ std::string completion_commands(const ValueCompletion& value, const std::string&
   return {};
 }
 
-// After an option that takes a value, offer its values and never option names.
-std::string value_completions(const ToolSpec& tool) {
-  std::string text;
-  for (const auto& option : tool.options) {
-    if (!option.takes_value) continue;
-    text += "    " + case_pattern(option.names) + ")\n";
-    text += completion_commands(option.value, "      ");
-    text += "      return\n      ;;\n";
-  }
-  if (text.empty()) return "  $split && return\n";
-  return "  case $prev in\n" + text + "  esac\n  $split && return\n";
-}
-
-// Walks the words before the cursor: counts the arguments that are not
-// options (skipping option values) and collects the options excluded so far.
-std::string word_scan(const ToolSpec& tool) {
+// Walks the words from `start` to the cursor: counts the arguments that are
+// not options (skipping option values), collects the options excluded so
+// far, and hands over to a subcommand's function at its name.
+std::string word_scan(const std::string& tool, const CommandSpec& command,
+                      const std::string& start) {
   std::string arms;
-  for (const auto& option : tool.options) {
+  for (const auto& option : command.options) {
     if (!option.takes_value && option.excludes.empty()) continue;
     arms += "      " + case_pattern(option.names) + ")";
     if (!option.excludes.empty()) arms += " excluded+=(" + join(option.excludes, " ") + ")";
@@ -58,8 +56,14 @@ std::string word_scan(const ToolSpec& tool) {
     if (option.takes_value) arms += " ((++i))";
     arms += " ;;\n";
   }
+  for (const auto& subcommand : command.subcommands) {
+    arms += "      " + subcommand.name + ")\n        " + subcommand_function(tool, subcommand) +
+            " $((i + 1))\n        return\n        ;;\n";
+  }
   return "  local i word arguments=0 options_ended=false excluded=()\n"
-         "  for ((i = 1; i < cword; i++)); do\n"
+         "  for ((i = " +
+         start +
+         "; i < cword; i++)); do\n"
          "    word=${words[i]}\n"
          "    if $options_ended; then\n"
          "      ((++arguments))\n"
@@ -74,19 +78,28 @@ std::string word_scan(const ToolSpec& tool) {
          "  done\n";
 }
 
-std::string option_names(const ToolSpec& tool) {
-  std::vector<std::string> names;
-  for (const auto& option : tool.options) {
-    names.insert(names.end(), option.names.begin(), option.names.end());
+// After an option that takes a value, offer its values and never option names.
+std::string value_completions(const CommandSpec& command) {
+  std::string arms;
+  for (const auto& option : command.options) {
+    if (!option.takes_value) continue;
+    arms += "    " + case_pattern(option.names) + ")\n";
+    arms += completion_commands(option.value, "      ");
+    arms += "      return\n      ;;\n";
   }
-  return join(names, " ");
+  if (arms.empty()) return "  $split && return\n";
+  return "  case $prev in\n" + arms + "  esac\n  $split && return\n";
 }
 
-std::string option_completions(const ToolSpec& tool) {
+std::string option_completions(const CommandSpec& command) {
+  std::vector<std::string> names;
+  for (const auto& option : command.options) {
+    names.insert(names.end(), option.names.begin(), option.names.end());
+  }
   return "  if ! $options_ended && [[ $cur == -* ]]; then\n"
          "    local offered=()\n"
          "    for word in " +
-         option_names(tool) +
+         join(names, " ") +
          "; do\n"
          "      [[ \" ${excluded[*]} \" == *\" $word \"* ]] || offered+=(\"$word\")\n"
          "    done\n"
@@ -95,30 +108,52 @@ std::string option_completions(const ToolSpec& tool) {
          "  fi\n";
 }
 
-std::string argument_completions(const ToolSpec& tool) {
+std::string argument_completions(const CommandSpec& command) {
   std::string branches;
-  for (std::size_t index = 0; index < tool.positionals.size(); ++index) {
-    const auto& positional = tool.positionals[index];
+  const auto branch = [&branches](const std::string& condition, const std::string& commands) {
+    branches += std::string(branches.empty() ? "  if" : "  elif") + " ((" + condition +
+                ")); then\n" + commands;
+  };
+  if (!command.subcommands.empty()) {
+    std::vector<std::string> names;
+    for (const auto& subcommand : command.subcommands)
+      names.push_back(subcommand.name);
+    branch("arguments == 0", words_command(names, "    "));
+  }
+  for (std::size_t index = 0; index < command.positionals.size(); ++index) {
+    const auto& positional = command.positionals[index];
     const auto commands = completion_commands(positional.value, "    ");
     if (commands.empty()) continue;
-    const auto comparison = positional.repeatable ? " >= " : " == ";
-    branches += std::string(branches.empty() ? "  if" : "  elif") + " ((arguments" + comparison +
-                std::to_string(index) + ")); then\n" + commands;
+    branch(
+        std::string("arguments ") + (positional.repeatable ? ">= " : "== ") + std::to_string(index),
+        commands);
   }
   if (branches.empty()) return {};
   return "\n" + branches + "  fi\n";
 }
 
+std::string command_body(const std::string& tool, const CommandSpec& command,
+                         const std::string& start) {
+  return word_scan(tool, command, start) + "\n" + value_completions(command) + "\n" +
+         option_completions(command) + argument_completions(command);
+}
+
 }  // namespace
 
 std::string bash_completion(const ToolSpec& tool) {
+  std::string text = generated_notice(tool.name) + "\n";
+  // Subcommand functions see the caller's cur, prev, words, cword and split.
+  for (const auto& subcommand : tool.subcommands) {
+    text += subcommand_function(tool.name, subcommand) + "() {\n" +
+            command_body(tool.name, subcommand, "$1") + "}\n\n";
+  }
   const auto function = "_" + tool.name;
-  return generated_notice(tool.name) + "\n" + function +
+  return text + function +
          "() {\n"
          "  local cur prev words cword split\n"
          "  _init_completion -s || return\n\n" +
-         value_completions(tool) + "\n" + word_scan(tool) + "\n" + option_completions(tool) +
-         argument_completions(tool) + "} &&\n  complete -F " + function + " " + tool.name + "\n";
+         command_body(tool.name, tool, "1") + "} &&\n  complete -F " + function + " " + tool.name +
+         "\n";
 }
 
 }  // namespace docgen

@@ -31,15 +31,20 @@ int list_tools(const std::vector<ToolSpec>& tools) {
   return 0;
 }
 
-int print_options(const ToolSpec& tool) {
-  for (const auto& option : tool.options) {
+int print_options(const CommandSpec& command) {
+  for (const auto& option : command.options) {
     print_row({option.takes_value ? "value" : "flag", field(option.names),
                std::string(kind_name(option.value.kind)), field(option.value.words),
-               field(option.excludes), field(option.description)});
+               field(option.excludes), option.inherited ? "inherited" : "own",
+               field(option.description)});
   }
-  for (const auto& positional : tool.positionals) {
+  for (const auto& positional : command.positionals) {
     print_row({"positional", positional.name, std::string(kind_name(positional.value.kind)),
-               field(positional.value.words), "-", field(positional.description)});
+               field(positional.value.words), "-", "own", field(positional.description)});
+  }
+  for (const auto& subcommand : command.subcommands) {
+    print_row(
+        {"subcommand", subcommand.name, "none", "-", "-", "own", field(subcommand.description)});
   }
   return 0;
 }

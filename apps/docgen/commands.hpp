@@ -12,11 +12,13 @@ namespace docgen {
 // One tool name a line.
 int list_tools(const std::vector<ToolSpec>& tools);
 
-// A table for scripts and people, one line an option or positional, fields
+// A table for scripts and people: a line for each option, positional and
+// subcommand of `command` (a tool, or one of its subcommands), fields
 // separated by tabs and "-" for an empty one:
-//   kind (flag, value, positional)  names  completion (none, words, hosts,
-//   files, directories)  words  excluded options  description
-int print_options(const ToolSpec& tool);
+//   kind (flag, value, positional, subcommand)  names  completion (none,
+//   words, hosts, files, directories)  words  excluded options
+//   origin (own, or inherited from the tool)  description
+int print_options(const CommandSpec& command);
 
 int write_completions(const std::vector<ToolSpec>& tools, const std::filesystem::path& dir);
 

@@ -1,5 +1,6 @@
 // The fish completion: `complete` commands, installed in vendor_completions.d
-// where fish loads them the first time the tool is completed.
+// where fish loads them the first time the tool is completed. A tool's
+// subcommands complete once their name is on the line.
 
 #include "completion_scripts.hpp"
 #include "generated_notice.hpp"
@@ -28,25 +29,38 @@ std::string value_flags(const ValueCompletion& value) {
   return {};
 }
 
-// __fish_seen_argument's arguments for these option names.
-std::string seen_arguments(const std::vector<std::string>& names) {
-  std::vector<std::string> arguments;
+// `complete`'s -s and -l arguments ("-s t -l type"), as __fish_seen_argument takes them too.
+std::string name_flags(const std::vector<std::string>& names) {
+  std::vector<std::string> flags;
   for (const auto& name : names) {
     const bool is_long = name.starts_with("--");
-    arguments.push_back((is_long ? "-l " : "-s ") + name.substr(is_long ? 2 : 1));
+    flags.push_back((is_long ? "-l " : "-s ") + name.substr(is_long ? 2 : 1));
   }
-  return join(arguments, " ");
+  return join(flags, " ");
 }
 
-std::string option_line(const std::string& tool, const OptionSpec& option) {
-  std::string line = "complete -c " + tool;
-  for (const auto& name : option.names) {
-    const bool is_long = name.starts_with("--");
-    line += (is_long ? " -l " : " -s ") + name.substr(is_long ? 2 : 1);
-  }
-  if (!option.excludes.empty()) {
-    line += " -n " + fish_quoted("not __fish_seen_argument " + seen_arguments(option.excludes));
-  }
+// Where a command's completions apply: the tool's before any subcommand, a
+// subcommand's after its name.
+std::string command_condition(const ToolSpec& tool, const CommandSpec& command) {
+  if (&command != &tool) return "__fish_seen_subcommand_from " + command.name;
+  if (tool.subcommands.empty()) return {};
+  std::vector<std::string> names;
+  for (const auto& subcommand : tool.subcommands)
+    names.push_back(subcommand.name);
+  return "not __fish_seen_subcommand_from " + join(names, " ");
+}
+
+std::string condition_flag(std::vector<std::string> conditions) {
+  std::erase(conditions, "");
+  return conditions.empty() ? std::string() : " -n " + fish_quoted(join(conditions, "; and "));
+}
+
+std::string option_line(const std::string& tool, const std::string& where,
+                        const OptionSpec& option) {
+  const auto excluded =
+      option.excludes.empty() ? "" : "not __fish_seen_argument " + name_flags(option.excludes);
+  std::string line =
+      "complete -c " + tool + " " + name_flags(option.names) + condition_flag({where, excluded});
   // -r: the next word is this option's value, never an option or an argument;
   // -f: and not a file, unless the value is one.
   if (option.takes_value) {
@@ -72,46 +86,78 @@ std::string argparse_spec(const OptionSpec& option) {
   return spec + (option.takes_value ? "=" : "");
 }
 
-std::string argument_test_function(const ToolSpec& tool, const std::string& function) {
+std::string argument_function_name(const ToolSpec& tool, const CommandSpec& command) {
+  const auto prefix = &command == &tool ? tool.name : tool.name + "_" + command.name;
+  return "__" + prefix + "_arguments_before_cursor";
+}
+
+std::string argument_function(const ToolSpec& tool, const CommandSpec& command) {
   std::vector<std::string> specs;
-  for (const auto& option : tool.options)
+  for (const auto& option : command.options)
     specs.push_back(argparse_spec(option));
+  // The tool's arguments end at a subcommand's name; a subcommand's start after it.
+  const auto stop = command.subcommands.empty() ? "" : "--stop-nonopt ";
+  const auto skip = &command == &tool ? std::string()
+                                      : "    set -l at (contains --index -- " + command.name +
+                                            " $words); or return\n    set -e words[1..$at]\n";
   return "# Compares the number of arguments before the cursor that are neither options\n"
          "# nor their values: \"-eq 0\" holds while the first one is being typed.\n"
          "function " +
-         function +
+         argument_function_name(tool, command) +
          " --argument-names comparison count\n"
-         "    set -l words (commandline -opc)[2..-1]\n"
-         "    argparse " +
-         join(specs, " ") +
+         "    set -l words (commandline -opc)[2..-1]\n" +
+         skip + "    argparse " + stop + join(specs, " ") +
          " -- $words 2>/dev/null\n"
          "    or return\n"
          "    test (count $argv) $comparison $count\n"
-         "end\n";
+         "end\n\n";
 }
 
-std::string argument_lines(const ToolSpec& tool, const std::string& function) {
-  std::string lines;
-  for (std::size_t index = 0; index < tool.positionals.size(); ++index) {
-    const auto& positional = tool.positionals[index];
+struct ArgumentLine {
+  std::string condition;  // such as "-eq 0"
+  std::string flags;      // what to offer, such as " -a server -d '...'"
+};
+
+std::vector<ArgumentLine> argument_lines(const CommandSpec& command) {
+  std::vector<ArgumentLine> lines;
+  for (const auto& subcommand : command.subcommands) {
+    lines.push_back(
+        {"-eq 0", " -a " + subcommand.name + " -d " + fish_quoted(subcommand.description)});
+  }
+  for (std::size_t index = 0; index < command.positionals.size(); ++index) {
+    const auto& positional = command.positionals[index];
     const auto flags = value_flags(positional.value);
     if (flags.empty()) continue;
-    const auto comparison = positional.repeatable ? " -ge " : " -eq ";
-    lines += "complete -c " + tool.name + " -n " +
-             fish_quoted(function + comparison + std::to_string(index)) + flags + "\n";
+    lines.push_back({(positional.repeatable ? "-ge " : "-eq ") + std::to_string(index), flags});
   }
   return lines;
+}
+
+std::string command_lines(const ToolSpec& tool, const CommandSpec& command) {
+  const auto where = command_condition(tool, command);
+  std::string text;
+  for (const auto& option : command.options)
+    text += option_line(tool.name, where, option);
+  for (const auto& line : argument_lines(command)) {
+    text += "complete -c " + tool.name +
+            condition_flag({where, argument_function_name(tool, command) + " " + line.condition}) +
+            line.flags + "\n";
+  }
+  return text;
 }
 
 }  // namespace
 
 std::string fish_completion(const ToolSpec& tool) {
-  const auto function = "__" + tool.name + "_arguments_before_cursor";
-  std::string text = generated_notice(tool.name) + "\n" + argument_test_function(tool, function) +
-                     "\ncomplete -c " + tool.name + " -f\n";
-  for (const auto& option : tool.options)
-    text += option_line(tool.name, option);
-  return text + argument_lines(tool, function);
+  std::string text = generated_notice(tool.name) + "\n";
+  if (!argument_lines(tool).empty()) text += argument_function(tool, tool);
+  for (const auto& subcommand : tool.subcommands) {
+    if (!argument_lines(subcommand).empty()) text += argument_function(tool, subcommand);
+  }
+  text += "complete -c " + tool.name + " -f\n" + command_lines(tool, tool);
+  for (const auto& subcommand : tool.subcommands)
+    text += "\n" + command_lines(tool, subcommand);
+  return text;
 }
 
 }  // namespace docgen

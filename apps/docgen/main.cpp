@@ -31,11 +31,13 @@ int main(int argc, char** argv) {
   auto* list = app.add_subcommand("list", "Print the name of every documented tool");
 
   std::string tool_name;
+  std::string subcommand_name;
   auto* options = app.add_subcommand(
       "options",
-      "Print TOOL's options, one a line, tab-separated: kind, names, completion, words, excluded "
-      "options, description");
+      "Print the options, arguments and subcommands of TOOL (or of its SUBCOMMAND), one a line, "
+      "tab-separated: kind, names, completion, words, excluded options, origin, description");
   options->add_option("TOOL", tool_name, "A tool listed by 'usock-docgen list'")->required();
+  options->add_option("SUBCOMMAND", subcommand_name, "One of TOOL's subcommands");
 
   std::string out;
   auto* completions = app.add_subcommand(
@@ -71,7 +73,15 @@ int main(int argc, char** argv) {
       std::cerr << "usock-docgen: error: no tool named '" << tool_name << "'\n";
       return 2;
     }
-    return docgen::print_options(*tool);
+    if (subcommand_name.empty()) return docgen::print_options(*tool);
+    const auto subcommand =
+        std::ranges::find(tool->subcommands, subcommand_name, &docgen::CommandSpec::name);
+    if (subcommand == tool->subcommands.end()) {
+      std::cerr << "usock-docgen: error: " << tool_name << " has no subcommand '" << subcommand_name
+                << "'\n";
+      return 2;
+    }
+    return docgen::print_options(*subcommand);
   } catch (const std::exception& error) {
     // Such as a folder that cannot be created (std::filesystem_error).
     std::cerr << "usock-docgen: error: " << error.what() << '\n';

@@ -25,8 +25,8 @@ std::string lowercase(std::string text) {
   return text;
 }
 
-const ManOption* item_for(const ManPage& page, const OptionSpec& option) {
-  for (const auto& item : page.options) {
+const ManOption* item_for(const std::vector<ManOption>& items, const OptionSpec& option) {
+  for (const auto& item : items) {
     for (const auto& name : option.names) {
       if (has_name(item.names, name)) return &item;
     }
@@ -48,16 +48,27 @@ class Report {
   std::vector<std::string> problems_;
 };
 
-void check_options(const ToolSpec& tool, const ManPage& page, Report& report) {
-  for (const auto& option : tool.options) {
+// How the page names a command and where its options belong: "ugetaddr" and
+// "OPTIONS", or "uecho server" and "OPTIONS, .Ss server".
+struct Place {
+  std::string command;
+  std::string list;
+};
+
+// The command's own options against the items listed for it.
+void check_options(const CommandSpec& command, const std::vector<ManOption>& items,
+                   const Place& place, Report& report) {
+  for (const auto& option : command.options) {
+    if (option.inherited) continue;
     const auto names = join(option.names, ", ");
-    const auto* item = item_for(page, option);
+    const auto* item = item_for(items, option);
     if (item == nullptr) {
-      report.add(names + ": " + tool.name + " has this option but OPTIONS does not list it");
+      report.add(names + ": " + place.command + " has this option but " + place.list +
+                 " does not list it");
       continue;
     }
     if (!same_names(item->names, option.names)) {
-      report.add(item->line, "the item lists " + join(item->names, ", ") + " but " + tool.name +
+      report.add(item->line, "the item lists " + join(item->names, ", ") + " but " + place.command +
                                  "'s option is " + names);
     }
     if (item->takes_value && !option.takes_value) {
@@ -67,15 +78,13 @@ void check_options(const ToolSpec& tool, const ManPage& page, Report& report) {
                                  ") but the item shows none (add Ar)");
     }
   }
-}
-
-void check_items(const ToolSpec& tool, const ManPage& page, Report& report) {
   std::vector<std::string> seen;
-  for (const auto& item : page.options) {
+  for (const auto& item : items) {
     for (const auto& name : item.names) {
-      const bool known = std::ranges::any_of(
-          tool.options, [&name](const OptionSpec& option) { return has_name(option.names, name); });
-      if (!known) report.add(item.line, name + ": " + tool.name + " has no such option");
+      const bool known = std::ranges::any_of(command.options, [&name](const OptionSpec& option) {
+        return !option.inherited && has_name(option.names, name);
+      });
+      if (!known) report.add(item.line, name + ": " + place.command + " has no such option");
       if (has_name(seen, name)) report.add(item.line, name + ": listed a second time");
       seen.push_back(name);
     }
@@ -86,12 +95,24 @@ void check_synopsis(const ToolSpec& tool, const ManPage& page, Report& report) {
   std::vector<std::string> arguments;
   for (const auto& argument : page.synopsis_arguments)
     arguments.push_back(lowercase(argument));
-  for (const auto& positional : tool.positionals) {
-    if (!has_name(arguments, lowercase(positional.name))) {
-      report.add(positional.name + ": " + tool.name +
-                 " takes this argument but the SYNOPSIS does not show it (Ar " +
-                 lowercase(positional.name) + ")");
+  const auto check_arguments = [&](const CommandSpec& command, const std::string& name) {
+    for (const auto& positional : command.positionals) {
+      if (!has_name(arguments, lowercase(positional.name))) {
+        report.add(positional.name + ": " + name +
+                   " takes this argument but the SYNOPSIS does not show it (Ar " +
+                   lowercase(positional.name) + ")");
+      }
     }
+  };
+  check_arguments(tool, tool.name);
+  for (const auto& subcommand : tool.subcommands) {
+    const auto name = tool.name + " " + subcommand.name;
+    if (!has_name(page.synopsis_commands, subcommand.name)) {
+      report.add(subcommand.name + ": " + tool.name +
+                 " has this subcommand but the SYNOPSIS does not show it (Cm " + subcommand.name +
+                 ")");
+    }
+    check_arguments(subcommand, name);
   }
 }
 
@@ -106,9 +127,22 @@ std::vector<std::string> man_page_disagreements(const ToolSpec& tool,
     report.add("missing: every tool has a man page");
     return std::move(report).problems();
   }
-  const auto page = read_man_page(in);
-  check_options(tool, page, report);
-  check_items(tool, page, report);
+  auto page = read_man_page(in);
+  check_options(tool, page.options[""], {tool.name, "OPTIONS"}, report);
+  for (const auto& subcommand : tool.subcommands) {
+    check_options(subcommand, page.options[subcommand.name],
+                  {tool.name + " " + subcommand.name, "OPTIONS (.Ss " + subcommand.name + ")"},
+                  report);
+  }
+  for (const auto& [command, items] : page.options) {
+    const bool known = command.empty() || std::ranges::any_of(tool.subcommands, [&](const auto& s) {
+                         return s.name == command;
+                       });
+    if (!known && !items.empty()) {
+      report.add(items.front().line, "OPTIONS (.Ss " + command + ") lists options but " +
+                                         tool.name + " has no subcommand " + command);
+    }
+  }
   check_synopsis(tool, page, report);
   return std::move(report).problems();
 }

@@ -83,20 +83,28 @@ ManOption option_item(const std::vector<std::string>& arguments, int line) {
 ManPage read_man_page(std::istream& in) {
   ManPage page;
   std::string section;
+  std::string command;
   std::string line;
   for (int number = 1; std::getline(in, line); ++number) {
     if (line.empty() || line[0] != '.') continue;
     const auto arguments = arguments_of(line.substr(1));
     if (arguments.empty()) continue;
-    const auto macro = arguments.front();
+    const auto& macro = arguments.front();
     if (macro == "Sh") {
       section = join({arguments.begin() + 1, arguments.end()}, " ");
+      command.clear();
+    } else if (section == "OPTIONS" && macro == "Ss" && arguments.size() > 1) {
+      command = arguments.back();
     } else if (section == "OPTIONS" && macro == "It" && arguments.size() > 1 &&
                arguments[1] == "Fl") {
-      page.options.push_back(option_item(arguments, number));
+      page.options[command].push_back(option_item(arguments, number));
     } else if (section == "SYNOPSIS") {
-      for (const auto& word : arguments_after(arguments, "Ar"))
+      for (const auto& word : arguments_after(arguments, "Ar")) {
         page.synopsis_arguments.push_back(word);
+      }
+      for (const auto& word : arguments_after(arguments, "Cm")) {
+        page.synopsis_commands.push_back(word);
+      }
     }
   }
   return page;

@@ -4,9 +4,12 @@
 // arguments and its value, if any, as Ar:
 //   .It Fl 4 , Fl \-ipv4
 //   .It Fl t , Fl \-type Ar type
-// and the SYNOPSIS names the positional arguments with Ar.
+// A subcommand's own options follow a subsection whose title ends in its name
+// (".Ss server" or ".Ss uecho server"), and the SYNOPSIS names subcommands with Cm and positional
+// arguments with Ar.
 
 #include <istream>
+#include <map>
 #include <string>
 #include <vector>
 
@@ -19,8 +22,11 @@ struct ManOption {
 };
 
 struct ManPage {
-  std::vector<ManOption> options;
+  // The items of OPTIONS by command: "" for the tool's, "server" for those
+  // under ".Ss server".
+  std::map<std::string, std::vector<ManOption>> options;
   std::vector<std::string> synopsis_arguments;  // "host", "port"
+  std::vector<std::string> synopsis_commands;   // "server", "client"
 };
 
 ManPage read_man_page(std::istream& in);

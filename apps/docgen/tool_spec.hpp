@@ -20,6 +20,9 @@ struct OptionSpec {
   bool repeatable = false;            // counted (-vvv) or collecting several values
   bool ends_parsing = false;          // --help, --version: nothing else matters after them
   std::vector<std::string> excludes;  // every name of every option it excludes
+  // In a subcommand: the tool's option, accepted after the subcommand's name
+  // too (CLI11's fallthrough), or the copy of the tool's --help CLI11 gives it.
+  bool inherited = false;
 };
 
 struct PositionalSpec {
@@ -30,12 +33,19 @@ struct PositionalSpec {
   ValueCompletion value;
 };
 
-struct ToolSpec {
-  std::string name;
-  std::vector<OptionSpec> options;          // in --help order
+// A tool, or one of its subcommands ("uecho server").
+struct CommandSpec {
+  std::string name;  // "uecho", or "server"
+  std::string description;
+  std::vector<OptionSpec> options;          // in --help order, then the inherited ones
   std::vector<PositionalSpec> positionals;  // in command-line order
+  std::vector<CommandSpec> subcommands;     // a tool's; they have none of their own
 };
 
+using ToolSpec = CommandSpec;
+
+// Throws std::runtime_error for subcommands of subcommands, which no shell
+// completion written here would follow.
 ToolSpec describe_tool(const std::string& name, const CLI::App& app);
 
 }  // namespace docgen

@@ -86,18 +86,59 @@ std::string positional_spec(const PositionalSpec& positional, std::size_t index)
   return posix_quoted(position + escaped(positional.name, ":") + ":" + action(positional.value));
 }
 
+// An _arguments call for `command`, its lines after the first indented by `indent`.
+std::string arguments_call(const CommandSpec& command, const std::string& indent) {
+  std::vector<std::string> specs;
+  for (const auto& option : command.options)
+    specs.push_back(option_spec(option));
+  for (std::size_t index = 0; index < command.positionals.size(); ++index) {
+    specs.push_back(positional_spec(command.positionals[index], index));
+  }
+  std::string flags = "-s -S";  // -s: single-letter options combine (-4s); -S: "--" ends them
+  if (!command.subcommands.empty()) {
+    // The subcommand's name, then its words, which the states below complete.
+    flags = "-C " + flags;
+    specs.emplace_back("'1:command:->command'");
+    specs.emplace_back("'*::argument:->argument'");
+  }
+  return "_arguments " + flags + " \\\n" + indent + "  " + join(specs, " \\\n" + indent + "  ") +
+         "\n";
+}
+
+std::string subcommand_states(const ToolSpec& tool) {
+  std::vector<std::string> descriptions;
+  std::string cases;
+  for (const auto& subcommand : tool.subcommands) {
+    descriptions.push_back(
+        posix_quoted(escaped(subcommand.name, ":") + ":" + subcommand.description));
+    cases += "      " + subcommand.name + ")\n        " + arguments_call(subcommand, "        ") +
+             "        ;;\n";
+  }
+  return "\ncase $state in\n"
+         "  command)\n"
+         "    local -a commands=(\n      " +
+         join(descriptions, "\n      ") +
+         "\n    )\n"
+         "    _describe -t commands command commands\n"
+         "    ;;\n"
+         "  argument)\n"
+         "    curcontext=${curcontext%:*:*}:" +
+         tool.name +
+         "-$words[1]:\n"
+         "    case $words[1] in\n" +
+         cases +
+         "    esac\n"
+         "    ;;\n"
+         "esac\n";
+}
+
 }  // namespace
 
 std::string zsh_completion(const ToolSpec& tool) {
-  std::vector<std::string> specs;
-  for (const auto& option : tool.options)
-    specs.push_back(option_spec(option));
-  for (std::size_t index = 0; index < tool.positionals.size(); ++index) {
-    specs.push_back(positional_spec(tool.positionals[index], index));
-  }
-  // -s: single-letter options combine (-4s); -S: "--" ends the options.
-  return "#compdef " + tool.name + "\n" + generated_notice(tool.name) +
-         "\n_arguments -s -S \\\n  " + join(specs, " \\\n  ") + "\n";
+  std::string text = "#compdef " + tool.name + "\n" + generated_notice(tool.name) + "\n";
+  if (tool.subcommands.empty()) return text + arguments_call(tool, "");
+  return text + "local curcontext=$curcontext state line\n" + arguments_call(tool, "") +
+         subcommand_states(tool);
 }
 
 }  // namespace docgen
