@@ -33,22 +33,6 @@ cd "$HOME/work"
 spec=$("$docgen" options "$tool")
 [[ -n $spec ]] || { echo "$docgen options $tool printed nothing" >&2 && exit 2; }
 
-long_names=() descriptions=() positionals=() value_options=() exclusions=()
-while IFS=$'\t' read -r kind names completion words excludes description; do
-  [[ $words == - ]] && words=""
-  [[ $excludes == - ]] && excludes=""
-  if [[ $kind == positional ]]; then
-    positionals+=("$completion|$words")
-    continue
-  fi
-  for name in $names; do
-    [[ $name == --* ]] && long_names+=("$name")
-  done
-  descriptions+=("$description")
-  [[ $kind == value ]] && value_options+=("$names|$completion|$words")
-  [[ -n $excludes ]] && exclusions+=("$names|$excludes")
-done <<<"$spec"
-
 # Expectations, "check|line|words", are gathered first so that the shell
 # starts once for all the lines.
 expectations=()
@@ -67,38 +51,72 @@ expect_value() {
   esac
 }
 
-expect exactly "$tool --" "${long_names[*]}"
-for name in "${long_names[@]}"; do
-  expect includes "$tool ${name:0:4}" "$name"
-done
-for option in "${value_options[@]}"; do
-  IFS='|' read -r names completion words <<<"$option"
-  for name in $names; do
-    expect_value "$tool $name " "$completion" "$words"
+# The expectations for one command: lines start with `prefix` ("ugetaddr",
+# or "uecho server"), and `spec` is what `usock-docgen options` says of it.
+expect_command() {
+  local prefix=$1 spec=$2
+  local long_names=() descriptions=() arguments=() value_options=() exclusions=() subcommands=()
+  local kind names completion words excludes origin description name
+  while IFS=$'\t' read -r kind names completion words excludes origin description; do
+    [[ $words == - ]] && words=""
+    [[ $excludes == - ]] && excludes=""
+    case $kind in
+      positional) arguments+=("$completion|$words") && continue ;;
+      subcommand) subcommands+=("$names") && continue ;;
+    esac
+    for name in $names; do
+      [[ $name == --* ]] && long_names+=("$name")
+    done
+    descriptions+=("$description")
+    [[ $kind == value ]] && value_options+=("$names|$completion|$words")
+    [[ -n $excludes ]] && exclusions+=("$kind|$names|$excludes|$words")
+  done <<<"$spec"
+  # Subcommand names come where the first argument would.
+  ((${#subcommands[@]})) && arguments=("words|${subcommands[*]}" "${arguments[@]}")
+
+  expect exactly "$prefix --" "${long_names[*]}"
+  for name in "${long_names[@]}"; do
+    expect includes "$prefix ${name:0:4}" "$name"
   done
-  for name in $names; do
-    [[ $name == --* ]] && expect_value "$tool $name=" "$completion" "$words"
+  local option value
+  for option in "${value_options[@]}"; do
+    IFS='|' read -r names completion words <<<"$option"
+    for name in $names; do
+      expect_value "$prefix $name " "$completion" "$words"
+      [[ $name == --* ]] && expect_value "$prefix $name=" "$completion" "$words"
+    done
+    # The option's value is not an argument: the first argument still follows.
+    if ((${#arguments[@]})); then
+      value=${words%% *}
+      IFS='|' read -r completion words <<<"${arguments[0]}"
+      expect_value "$prefix ${names##* } ${value:-x} " "$completion" "$words"
+    fi
   done
-  # The option's value is not an argument: the first argument still follows.
-  if ((${#positionals[@]})); then
-    value=${words%% *}
-    IFS='|' read -r completion words <<<"${positionals[0]}"
-    expect_value "$tool ${names##* } ${value:-x} " "$completion" "$words"
+  local exclusion excluded line
+  for exclusion in "${exclusions[@]}"; do
+    IFS='|' read -r kind names excludes words <<<"$exclusion"
+    line="$prefix ${names##* }"
+    [[ $kind == value ]] && value=${words%% *} && line+=" ${value:-x}"
+    for excluded in $excludes; do
+      [[ $excluded == --* ]] && expect excludes "$line --" "$excluded"
+    done
+  done
+  local index i
+  for index in "${!arguments[@]}"; do
+    IFS='|' read -r completion words <<<"${arguments[index]}"
+    line=$prefix
+    for ((i = 0; i < index; i++)); do line+=" x"; done
+    expect_value "$line " "$completion" "$words"
+  done
+  if [[ $shell != bash ]]; then
+    for description in "${descriptions[@]}"; do expect described "$prefix -" "$description"; done
   fi
+}
+
+expect_command "$tool" "$spec"
+for subcommand in $(awk -F '\t' '$1 == "subcommand" { print $2 }' <<<"$spec"); do
+  expect_command "$tool $subcommand" "$("$docgen" options "$tool" "$subcommand")"
 done
-for exclusion in "${exclusions[@]}"; do
-  IFS='|' read -r names excludes <<<"$exclusion"
-  for excluded in $excludes; do
-    [[ $excluded == --* ]] && expect excludes "$tool ${names##* } --" "$excluded"
-  done
-done
-for index in "${!positionals[@]}"; do
-  IFS='|' read -r completion words <<<"${positionals[index]}"
-  line=$tool
-  for ((i = 0; i < index; i++)); do line+=" x"; done
-  expect_value "$line " "$completion" "$words"
-done
-[[ $shell == bash ]] || expect described "$tool -"
 
 lines=()
 declare -A asked
@@ -153,10 +171,8 @@ for expectation in "${expectations[@]}"; do
       grep -q -- '^-' <<<"$got" && fail "'$line' offers option names where a value belongs"
       ;;
     described)
-      for description in "${descriptions[@]}"; do
-        grep -qxF -- "$description" <<<"${described[$line]-}" ||
-          fail "'$line' does not show the description: $description"
-      done
+      grep -qxF -- "$words" <<<"${described[$line]-}" ||
+        fail "'$line' does not show the description: $words"
       ;;
   esac
 done
