@@ -3,7 +3,6 @@
 # Loads COMPLETION_FILE the way bash-completion does, then completes each LINE
 # as if Tab were pressed at its end. Prints ">>> LINE" and the candidates, one
 # a line. Exits 3 if the file cannot be loaded or registers no completion.
-set -u
 source /usr/share/bash-completion/bash_completion || exit 3
 source "$1" || exit 3
 shift
