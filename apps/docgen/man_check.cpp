@@ -134,7 +134,10 @@ std::vector<std::string> man_page_disagreements(const ToolSpec& tool,
                   {tool.name + " " + subcommand.name, "OPTIONS (.Ss " + subcommand.name + ")"},
                   report);
   }
-  for (const auto& [command, items] : page.options) {
+  for (const auto& entry : page.options) {
+    // Named copies: clang 14 cannot capture structured bindings in lambdas.
+    const auto& command = entry.first;
+    const auto& items = entry.second;
     const bool known = command.empty() || std::ranges::any_of(tool.subcommands, [&](const auto& s) {
                          return s.name == command;
                        });

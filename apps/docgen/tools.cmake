@@ -4,4 +4,5 @@
 # completions, checks its man page and adds its tests in tests/docs.
 set(USOCK_DOCUMENTED_TOOLS
   ugetaddr
+  uecho
 )

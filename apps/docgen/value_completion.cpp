@@ -2,17 +2,20 @@
 
 #include <algorithm>
 #include <cctype>
-#include <ranges>
 
 namespace docgen {
 namespace {
 
 std::vector<std::string_view> split(std::string_view text, char separator) {
+  // A find loop rather than std::views::split, which clang 14 cannot use
+  // with libstdc++ 12 (the fuzz preset builds everything with clang).
   std::vector<std::string_view> parts;
-  for (const auto part : std::views::split(text, separator)) {
-    parts.emplace_back(part.begin(), part.end());
+  while (true) {
+    const auto end = text.find(separator);
+    parts.push_back(text.substr(0, end));
+    if (end == std::string_view::npos) return parts;
+    text.remove_prefix(end + 1);
   }
-  return parts;
 }
 
 bool is_placeholder(std::string_view word) {

@@ -13,8 +13,10 @@ std::string Endpoint::host_or_default() const {
 }
 
 void Cli::add_endpoint_options(CLI::App& command) {
-  command.add_option("--host", endpoint_.host,
-                     "Address or name to listen on / connect to (default 127.0.0.1, ::1 with -6)");
+  command
+      .add_option("--host", endpoint_.host,
+                  "Address or name to listen on / connect to (default 127.0.0.1, ::1 with -6)")
+      ->type_name("HOST");
   command
       .add_option_function<std::string>(
           "--port", [this](const std::string& text) { endpoint_.port = *usock::parse_port(text); },
