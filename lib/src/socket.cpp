@@ -52,6 +52,7 @@ Socket& Socket::operator=(Socket&& other) noexcept {
     tracer_ = other.tracer_;
     name_ = std::move(other.name_);
     timeout_ = other.timeout_;
+    unread_ = std::move(other.unread_);
   }
   return *this;
 }
@@ -155,7 +156,7 @@ std::string Socket::recv(std::size_t bufsize, int flags) {
       [&] {
         std::string buffer(bufsize, '\0');
         const Wait how = (flags & msg::dontwait) ? Wait::never() : wait();
-        buffer.resize(backend().recv(buffer, flags, how));
+        buffer.resize(receive(buffer, flags, how));
         return buffer;
       },
       [](const std::string& data) { return py_repr_bytes_brief(data); });
@@ -170,7 +171,7 @@ std::size_t Socket::recv_into(std::span<char> buffer, int flags) {
       },
       [&] {
         const Wait how = (flags & msg::dontwait) ? Wait::never() : wait();
-        return backend().recv(buffer, flags, how);
+        return receive(buffer, flags, how);
       },
       [](std::size_t got) { return std::to_string(got); });
 }
@@ -261,17 +262,32 @@ void Socket::setblocking(bool flag) {
       });
 }
 
+std::size_t Socket::receive(std::span<char> buffer, int flags, Wait how) {
+  SocketBackend& from = backend();
+  if (unread_.empty()) return from.recv(buffer, flags, how);
+  const std::size_t size = std::min(buffer.size(), unread_.size());
+  std::memcpy(buffer.data(), unread_.data(), size);
+  if (!(flags & msg::peek)) unread_.erase(0, size);
+  return size;
+}
+
+void Socket::keep_unread(std::string_view data) {
+  unread_.insert(0, data);
+}
+
 std::size_t Socket::read_into(std::span<char> buffer, Wait how) {
   std::size_t done = 0;
   try {
     while (done < buffer.size()) {
-      const std::size_t got = backend().recv(buffer.subspan(done), 0, how);
+      const std::size_t got = receive(buffer.subspan(done), 0, how);
       if (got == 0) break;
       done += got;
     }
   } catch (const OSError& error) {
     // Non-blocking: hand back what arrived; with nothing at all, let it raise.
-    if (!would_block(error) || done == 0) throw;
+    if (would_block(error) && done > 0) return done;
+    keep_unread(std::string_view(buffer.data(), done));
+    throw;
   }
   return done;
 }
@@ -292,11 +308,12 @@ std::string Socket::read(std::optional<std::size_t> size) {
           data.resize(old + kReadChunk);
           std::size_t got = 0;
           try {
-            got = backend().recv(std::span<char>(data).subspan(old), 0, how);
+            got = receive(std::span<char>(data).subspan(old), 0, how);
           } catch (const OSError& error) {
             data.resize(old);
-            if (!would_block(error) || data.empty()) throw;
-            return data;
+            if (would_block(error) && !data.empty()) return data;
+            keep_unread(data);
+            throw;
           }
           data.resize(old + got);
           if (got == 0) return data;
@@ -325,16 +342,17 @@ std::string Socket::readline() {
         while (true) {
           std::size_t seen = 0;
           try {
-            seen = backend().recv(peeked, msg::peek, how);
+            seen = receive(peeked, msg::peek, how);
           } catch (const OSError& error) {
-            if (!would_block(error) || line.empty()) throw;
-            return line;
+            if (would_block(error) && !line.empty()) return line;
+            keep_unread(line);
+            throw;
           }
           if (seen == 0) return line;
           const auto* newline = static_cast<const char*>(std::memchr(peeked, '\n', seen));
           const std::size_t take = newline ? static_cast<std::size_t>(newline - peeked) + 1 : seen;
           // Consume exactly what was peeked: those bytes are already queued.
-          const std::size_t got = backend().recv(std::span<char>(peeked, take), 0, how);
+          const std::size_t got = receive(std::span<char>(peeked, take), 0, how);
           line.append(peeked, got);
           if (newline && got == take) return line;
         }

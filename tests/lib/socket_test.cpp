@@ -554,3 +554,38 @@ TEST_CASE("makefile returns the socket itself and names can change") {
   s.set_name("sock");
   CHECK(s.name() == "sock");
 }
+
+TEST_CASE("a read that times out midway loses none of the bytes it took") {
+  NativeStack stack;
+  auto [client, server] = connected_pair(stack, Family::inet);
+  server.settimeout(0.2);
+
+  SECTION("read(n) keeps what came before the timeout for the next call") {
+    client.sendall("abc");
+    CHECK(error_code([&] { server.read(10); }) == ETIMEDOUT);
+    client.sendall("def");
+    CHECK(server.read(6) == "abcdef");
+  }
+  SECTION("read() to EOF keeps its bytes too") {
+    client.sendall("partial");
+    CHECK(error_code([&] { server.read(); }) == ETIMEDOUT);
+    CHECK(server.recv(100) == "partial");
+  }
+  SECTION("readline() keeps a line cut by the timeout") {
+    client.sendall("first half, ");
+    CHECK(error_code([&] { server.readline(); }) == ETIMEDOUT);
+    client.sendall("second half\nnext\n");
+    CHECK(server.readline() == "first half, second half\n");
+    CHECK(server.readline() == "next\n");
+  }
+  SECTION("kept bytes come before new ones for recv_into and readinto") {
+    client.sendall("xy");
+    CHECK(error_code([&] { server.read(3); }) == ETIMEDOUT);
+    char peeked[8];
+    CHECK(server.recv_into(peeked, msg::peek) == 2);
+    client.sendall("z");
+    char buffer[3];
+    CHECK(server.readinto(buffer) == 3);
+    CHECK(std::string(buffer, 3) == "xyz");
+  }
+}
