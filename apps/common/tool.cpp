@@ -11,6 +11,8 @@
 
 #include "exit_codes.hpp"
 #include "usock/error.hpp"
+#include "usock/native_stack.hpp"
+#include "usock/trace.hpp"
 #include "version.hpp"
 
 namespace usock::cli {
@@ -75,7 +77,7 @@ void write_stdout(std::string_view text) {
   }
 }
 
-int run_tool(ToolCli& tool, int argc, char** argv, const std::function<int()>& body) {
+int run_tool(ToolCli& tool, int argc, char** argv, const std::function<int(Stack&)>& body) {
   try {
     tool.app().parse(argc, argv);
   } catch (const CLI::Success& done) {
@@ -89,7 +91,10 @@ int run_tool(ToolCli& tool, int argc, char** argv, const std::function<int()>& b
   }
   set_up_logging(tool.name(), tool.common());
   try {
-    return body();
+    NativeStack stack;
+    StreamTracer tracer(stderr);
+    if (tool.common().trace) stack.set_tracer(&tracer);
+    return body(stack);
   } catch (const Failure& failure) {
     report_error(tool.name(), failure.what(), failure.cause());
     return failure.exit_code();

@@ -14,7 +14,8 @@
 
 namespace usock {
 class OSError;
-}
+class Stack;
+}  // namespace usock
 
 namespace usock::cli {
 
@@ -61,9 +62,11 @@ void report_error(std::string_view tool, std::string_view what, std::string_view
 // The code part of an error's cause: "ECONNREFUSED, 111", or "-2" for the resolver.
 std::string describe_code(const OSError& error);
 
-// Parses argv into `tool`, sets up logging, runs `body` and maps failures to
-// exit codes. `body` returns the exit code of a run that did not throw.
-int run_tool(ToolCli& tool, int argc, char** argv, const std::function<int()>& body);
+// Parses argv into `tool`, sets up logging, opens the network stack the tool
+// runs on (narrated on stderr with --trace), runs `body` on it and maps
+// failures to exit codes. `body` returns the exit code of a run that did not
+// throw. Tools get their Stack only here, so every tool runs on every stack.
+int run_tool(ToolCli& tool, int argc, char** argv, const std::function<int(Stack&)>& body);
 
 // Writes `text` to stdout and flushes; a failed write is a Failure with exit 23.
 void write_stdout(std::string_view text);

@@ -5,15 +5,11 @@
 #include "exit_codes.hpp"
 #include "progress.hpp"
 #include "server.hpp"
-#include "usock/native_stack.hpp"
-#include "usock/trace.hpp"
+#include "usock/stack.hpp"
 
 int main(int argc, char** argv) {
   uecho::Cli cli;
-  return usock::cli::run_tool(cli, argc, argv, [&cli] {
-    usock::NativeStack stack;
-    usock::StreamTracer tracer(stderr);
-    if (cli.common().trace) stack.set_tracer(&tracer);
+  return usock::cli::run_tool(cli, argc, argv, [&cli](usock::Stack& stack) {
     const auto& endpoint = cli.endpoint();
     if (cli.server_chosen()) {
       return uecho::run_server(stack, endpoint, cli.server(), cli.common().quiet);

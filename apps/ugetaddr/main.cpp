@@ -10,9 +10,8 @@
 #include "output.hpp"
 #include "usock/error.hpp"
 #include "usock/names.hpp"
-#include "usock/native_stack.hpp"
 #include "usock/pyrepr.hpp"
-#include "usock/trace.hpp"
+#include "usock/stack.hpp"
 
 namespace ugetaddr {
 namespace {
@@ -87,10 +86,7 @@ int reverse(usock::Stack& stack, const Options& options) {
 
 int main(int argc, char** argv) {
   ugetaddr::Cli cli;
-  return usock::cli::run_tool(cli, argc, argv, [&cli] {
-    usock::NativeStack stack;
-    usock::StreamTracer tracer(stderr);
-    if (cli.common().trace) stack.set_tracer(&tracer);
+  return usock::cli::run_tool(cli, argc, argv, [&cli](usock::Stack& stack) {
     const auto& options = cli.options();
     return options.reverse ? ugetaddr::reverse(stack, options) : ugetaddr::forward(stack, options);
   });

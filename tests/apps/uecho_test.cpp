@@ -15,6 +15,7 @@ using usock::test::free_tcp_port;
 using usock::test::run;
 using usock::test::RunOptions;
 using usock::test::tool_path;
+using usock::test::with_stdin;
 
 namespace {
 
@@ -40,12 +41,6 @@ usock::test::RunResult client(const std::string& port, std::vector<std::string> 
                               const RunOptions& options = {}) {
   args.insert(args.begin(), {tool_path("uecho"), "client", "--port", port});
   return run(args, options);
-}
-
-RunOptions with_stdin(std::string text) {
-  RunOptions options;
-  options.stdin_text = std::move(text);
-  return options;
 }
 
 }  // namespace

@@ -12,6 +12,7 @@
 using usock::test::run;
 using usock::test::RunOptions;
 using usock::test::tool_path;
+using usock::test::with_stdin;
 
 namespace {
 
@@ -29,12 +30,6 @@ std::string python_getaddrinfo(const std::string& call) {
                                call + "])"});
   REQUIRE(result.exit_code == 0);
   return result.out;
-}
-
-RunOptions stdin_of(std::string text) {
-  RunOptions options;
-  options.stdin_text = std::move(text);
-  return options;
 }
 
 }  // namespace
@@ -104,7 +99,7 @@ TEST_CASE("option --json prints an array of objects with numbers and names", "[u
                            "print(o['family'], o['family_name'], o['type'], o['type_name'], "
                            "o['proto'], o['proto_name'], repr(o['canonname']), o['address'], "
                            "o['port'], o['flowinfo'], o['scope_id'])"},
-                          stdin_of(result.out));
+                          with_stdin(result.out));
   CHECK(parsed.exit_code == 0);
   CHECK(parsed.out == "10 AF_INET6 1 SOCK_STREAM 6 IPPROTO_TCP '' ::1 443 0 0\n");
 }

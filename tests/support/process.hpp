@@ -27,6 +27,13 @@ struct RunResult {
 
 RunResult run(const std::vector<std::string>& argv, const RunOptions& options = {});
 
+// Options that feed `text` to the program's stdin.
+inline RunOptions with_stdin(std::string text) {
+  RunOptions options;
+  options.stdin_text = std::move(text);
+  return options;
+}
+
 // The path of a built tool: USOCK_BIN_DIR (set by CTest) / name.
 std::string tool_path(const std::string& name);
 
