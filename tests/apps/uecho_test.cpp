@@ -169,6 +169,16 @@ TEST_CASE("connection refused is exit 7 with a clear message", "[uecho]") {
                           " (Connection refused, ECONNREFUSED, 111)\n");
 }
 
+TEST_CASE("an unknown host is exit 6 for client and server", "[uecho]") {
+  const auto result = client("65432", {"--host", "nonexistent.invalid"});
+  CHECK(result.exit_code == 6);
+  CHECK(result.err ==
+        "uecho: error: cannot resolve 'nonexistent.invalid' (Name or service not known, -2)\n");
+  const auto server = run({tool_path("uecho"), "server", "--host", "nonexistent.invalid"});
+  CHECK(server.exit_code == 6);
+  CHECK(server.err.rfind("uecho: error: cannot resolve 'nonexistent.invalid' (", 0) == 0);
+}
+
 TEST_CASE("a port in use is a clear error", "[uecho]") {
   // The workers share their port through SO_REUSEPORT; a port held by
   // another program without it must be refused, loudly.
