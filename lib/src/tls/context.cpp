@@ -1,0 +1,41 @@
+#include "context.hpp"
+
+#include <openssl/err.h>
+
+#include <cerrno>
+#include <new>
+
+namespace usock::tls {
+
+std::string take_error_reason(const char* fallback) {
+  std::string reason;
+  while (const unsigned long code = ERR_get_error()) {
+    const char* text = ERR_reason_error_string(code);
+    if (reason.empty() && text != nullptr) reason = text;
+  }
+  return reason.empty() ? fallback : reason;
+}
+
+ContextPtr make_context(const TlsOptions& options) {
+  ERR_clear_error();
+  ContextPtr context(SSL_CTX_new(TLS_client_method()));
+  if (!context) throw std::bad_alloc();
+  // TLS 1.0 and 1.1 are deprecated (RFC 8996).
+  SSL_CTX_set_min_proto_version(context.get(), TLS1_2_VERSION);
+  if (!options.verify) {
+    SSL_CTX_set_verify(context.get(), SSL_VERIFY_NONE, nullptr);
+    return context;
+  }
+  SSL_CTX_set_verify(context.get(), SSL_VERIFY_PEER, nullptr);
+  const bool loaded = options.ca_file ? SSL_CTX_load_verify_locations(
+                                            context.get(), options.ca_file->c_str(), nullptr) == 1
+                                      : SSL_CTX_set_default_verify_paths(context.get()) == 1;
+  if (!loaded) {
+    const std::string what = options.ca_file ? "CA file '" + *options.ca_file + "'" : "system CAs";
+    throw TlsError(TlsError::Kind::handshake, EPROTO,
+                   "cannot load " + what + ": " + take_error_reason("unreadable"));
+  }
+  return context;
+}
+
+}  // namespace usock::tls
