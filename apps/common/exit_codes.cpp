@@ -3,12 +3,23 @@
 #include <cerrno>
 
 #include "usock/error.hpp"
+#include "usock/tls/error.hpp"
 
 namespace usock::cli {
 
 int exit_code_for(const std::exception& error) {
   const auto* os_error = dynamic_cast<const OSError*>(&error);
   if (os_error == nullptr) return kExitFailure;
+  if (const auto* tls_error = dynamic_cast<const TlsError*>(os_error)) {
+    switch (tls_error->kind()) {
+      case TlsError::Kind::handshake:
+        return kExitTls;
+      case TlsError::Kind::verify:
+        return kExitCertificate;
+      case TlsError::Kind::protocol:
+        return kExitRecv;
+    }
+  }
   if (os_error->is_resolver_error()) return kExitResolve;
   switch (os_error->code()) {
     case ECONNREFUSED:

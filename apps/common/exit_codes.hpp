@@ -8,20 +8,23 @@ namespace usock::cli {
 
 enum ExitCode : int {
   kExitOk = 0,
-  kExitFailure = 1,   // anything without a more specific code
-  kExitUsage = 2,     // bad options or arguments
-  kExitBadUrl = 3,    // curl: URL malformed
-  kExitResolve = 6,   // curl: could not resolve host
-  kExitConnect = 7,   // curl: failed to connect
-  kExitWrite = 23,    // curl: write error (output could not be written)
-  kExitTimeout = 28,  // curl: operation timed out
-  kExitSend = 55,     // curl: failed sending network data
-  kExitRecv = 56,     // curl: failure in receiving network data (reset, early close)
+  kExitFailure = 1,       // anything without a more specific code
+  kExitUsage = 2,         // bad options or arguments
+  kExitBadUrl = 3,        // curl: URL malformed
+  kExitResolve = 6,       // curl: could not resolve host
+  kExitConnect = 7,       // curl: failed to connect
+  kExitWrite = 23,        // curl: write error (output could not be written)
+  kExitTimeout = 28,      // curl: operation timed out
+  kExitTls = 35,          // curl: TLS handshake failed
+  kExitSend = 55,         // curl: failed sending network data
+  kExitRecv = 56,         // curl: failure in receiving network data (reset, early close)
+  kExitCertificate = 60,  // curl: the peer's certificate was refused
 };
 
 // The exit code for an error that escaped a tool's main: resolver errors
 // give 6, refused or unreachable peers 7, timeouts 28, a peer that went away
-// 55 (while sending) or 56 (reset), the rest 1.
+// 55 (while sending) or 56 (reset), a failed TLS handshake 35, a refused
+// certificate 60, a TLS session broken later 56, the rest 1.
 int exit_code_for(const std::exception& error);
 
 }  // namespace usock::cli
