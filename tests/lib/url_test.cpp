@@ -82,6 +82,9 @@ TEST_CASE("malformed URLs are refused with a reason") {
   rejected("http://[::g]/");
   rejected("http://[::1]x/");
   rejected("http://::1/");
+  rejected("http://[::%dd]/");
+  rejected("http://[::1%25]/");
+  rejected("http://[::1%25a b]/");
   rejected("http://a..b/");
   rejected("http://a b/");
   rejected("http://h/\r\nX-Injected: 1");

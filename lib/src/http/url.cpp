@@ -170,15 +170,30 @@ std::optional<Url> parse_url(std::string_view text, std::string& error) {
       return std::nullopt;
     }
     if (!after.empty()) port_text = after.substr(1);
-    // A zone ("fe80::1%25eth0") is not an address inet_pton takes.
-    const std::string address(host.substr(0, host.find('%')));
+    // An optional zone follows as "%25" and a name (RFC 6874): "fe80::1%25eth0".
+    const auto percent = host.find('%');
+    const std::string address(host.substr(0, percent));
+    std::string zone;
+    if (percent != std::string_view::npos) {
+      const std::string_view encoded = host.substr(percent);
+      const bool named = encoded.size() > 3 && encoded.substr(0, 3) == "%25" &&
+                         std::all_of(encoded.begin() + 3, encoded.end(), [](char c) {
+                           return std::isalnum(static_cast<unsigned char>(c)) || c == '.' ||
+                                  c == '_' || c == '~' || c == '-';
+                         });
+      if (!named) {
+        error = "invalid IPv6 zone in '" + std::string(host) + "'";
+        return std::nullopt;
+      }
+      zone = "%" + std::string(encoded.substr(3));
+    }
     try {
       inet_pton(Family::inet6, address);
     } catch (const OSError&) {
       error = "invalid IPv6 address '" + std::string(host) + "'";
       return std::nullopt;
     }
-    url.host = lowercase(percent_decode(host));
+    url.host = lowercase(address) + zone;
   } else {
     const auto port_colon = authority.rfind(':');
     host = authority.substr(0, port_colon);
