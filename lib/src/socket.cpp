@@ -6,6 +6,7 @@
 #include <cmath>
 #include <cstring>
 
+#include "stream_io.hpp"
 #include "traced.hpp"
 #include "usock/error.hpp"
 #include "usock/pyrepr.hpp"
@@ -15,12 +16,7 @@ namespace {
 
 // nginx's default: deep enough for bursts of connections on a busy server.
 constexpr int kDefaultBacklog = 511;
-constexpr std::size_t kReadChunk = 64 * 1024;
 constexpr std::size_t kLinePeek = 4096;
-
-bool would_block(const OSError& error) {
-  return error.code() == EAGAIN;
-}
 
 std::string quoted_int(int value) {
   return std::to_string(value);
@@ -52,7 +48,7 @@ Socket& Socket::operator=(Socket&& other) noexcept {
     tracer_ = other.tracer_;
     name_ = std::move(other.name_);
     timeout_ = other.timeout_;
-    unread_ = std::move(other.unread_);
+    kept_ = std::move(other.kept_);
   }
   return *this;
 }
@@ -114,18 +110,15 @@ std::size_t Socket::send(std::string_view data, int flags) {
       [](std::size_t sent) { return std::to_string(sent); });
 }
 
-std::size_t Socket::write_some(std::string_view data, Wait how) {
-  std::size_t done = 0;
-  while (done < data.size()) {
-    done += backend().send(data.substr(done), 0, how);
-  }
-  return done;
+std::size_t Socket::write_all(std::string_view data, Wait how, bool stop_when_blocked) {
+  return detail::write_fully(data, stop_when_blocked,
+                             [&](std::string_view rest) { return backend().send(rest, 0, how); });
 }
 
 void Socket::sendall(std::string_view data) {
   detail::traced(
       tracer_, [&] { return name_ + ".sendall(" + py_repr_bytes_brief(data) + ")"; },
-      [&] { write_some(data, wait()); });
+      [&] { write_all(data, wait(), false); });
 }
 
 std::size_t Socket::write(std::string_view data) {
@@ -133,15 +126,7 @@ std::size_t Socket::write(std::string_view data) {
       tracer_, [&] { return name_ + ".write(" + py_repr_bytes_brief(data) + ")"; },
       [&] {
         const Wait how = wait();
-        if (!how.is_never()) return write_some(data, how);
-        std::size_t done = 0;
-        try {
-          while (done < data.size())
-            done += backend().send(data.substr(done), 0, how);
-        } catch (const OSError& error) {
-          if (!would_block(error)) throw;
-        }
-        return done;
+        return write_all(data, how, how.is_never());
       },
       [](std::size_t written) { return std::to_string(written); });
 }
@@ -264,32 +249,13 @@ void Socket::setblocking(bool flag) {
 
 std::size_t Socket::receive(std::span<char> buffer, int flags, Wait how) {
   SocketBackend& from = backend();
-  if (unread_.empty()) return from.recv(buffer, flags, how);
-  const std::size_t size = std::min(buffer.size(), unread_.size());
-  std::memcpy(buffer.data(), unread_.data(), size);
-  if (!(flags & msg::peek)) unread_.erase(0, size);
-  return size;
-}
-
-void Socket::keep_unread(std::string_view data) {
-  unread_.insert(0, data);
+  if (kept_.empty()) return from.recv(buffer, flags, how);
+  return detail::serve_kept(kept_, buffer, flags & msg::peek);
 }
 
 std::size_t Socket::read_into(std::span<char> buffer, Wait how) {
-  std::size_t done = 0;
-  try {
-    while (done < buffer.size()) {
-      const std::size_t got = receive(buffer.subspan(done), 0, how);
-      if (got == 0) break;
-      done += got;
-    }
-  } catch (const OSError& error) {
-    // Non-blocking: hand back what arrived; with nothing at all, let it raise.
-    if (would_block(error) && done > 0) return done;
-    keep_unread(std::string_view(buffer.data(), done));
-    throw;
-  }
-  return done;
+  return detail::read_fully(buffer, kept_,
+                            [&](std::span<char> rest) { return receive(rest, 0, how); });
 }
 
 std::string Socket::read(std::optional<std::size_t> size) {
@@ -303,21 +269,8 @@ std::string Socket::read(std::optional<std::size_t> size) {
           data.resize(read_into(data, how));
           return data;
         }
-        while (true) {
-          const std::size_t old = data.size();
-          data.resize(old + kReadChunk);
-          std::size_t got = 0;
-          try {
-            got = receive(std::span<char>(data).subspan(old), 0, how);
-          } catch (const OSError& error) {
-            data.resize(old);
-            if (would_block(error) && !data.empty()) return data;
-            keep_unread(data);
-            throw;
-          }
-          data.resize(old + got);
-          if (got == 0) return data;
-        }
+        return detail::read_to_eof(kept_,
+                                   [&](std::span<char> rest) { return receive(rest, 0, how); });
       },
       [](const std::string& data) { return py_repr_bytes_brief(data); });
 }
@@ -344,8 +297,8 @@ std::string Socket::readline() {
           try {
             seen = receive(peeked, msg::peek, how);
           } catch (const OSError& error) {
-            if (would_block(error) && !line.empty()) return line;
-            keep_unread(line);
+            if (detail::would_block(error) && !line.empty()) return line;
+            detail::keep(kept_, line);
             throw;
           }
           if (seen == 0) return line;

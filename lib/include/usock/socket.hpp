@@ -90,19 +90,18 @@ class Socket {
 
  private:
   Wait wait() const;
-  std::size_t write_some(std::string_view data, Wait wait);
+  std::size_t write_all(std::string_view data, Wait wait, bool stop_when_blocked);
   std::size_t read_into(std::span<char> buffer, Wait wait);
-  // One recv that serves bytes kept by a failed read first.
+  // One recv that serves kept bytes first.
   std::size_t receive(std::span<char> buffer, int flags, Wait wait);
-  // A read that raised after taking bytes puts them back here, so a timeout
-  // in the middle of read(n) or readline() loses nothing.
-  void keep_unread(std::string_view data);
 
   std::unique_ptr<SocketBackend> backend_;
   Tracer* tracer_;
   std::string name_;
   std::optional<double> timeout_;
-  std::string unread_;
+  // Bytes a read took before it raised, so a timeout in the middle of
+  // read(n) or readline() loses nothing.
+  std::string kept_;
 };
 
 }  // namespace usock

@@ -90,15 +90,14 @@ class TlsStream {
   Wait wait() const;
   std::size_t receive(std::span<char> buffer, Wait wait);
   std::size_t read_into(std::span<char> buffer, Wait wait);
-  std::size_t write_all(std::string_view data, Wait wait);
-  void keep_unread(std::string_view data);
+  std::size_t write_all(std::string_view data, Wait wait, bool stop_when_blocked);
 
   Socket socket_;
   std::unique_ptr<tls::Session> session_;
   Tracer* tracer_;
   // Bytes taken by a read that then raised, served first by the next one;
   // also the rest of a chunk readline() took past its newline.
-  std::string unread_;
+  std::string kept_;
   bool truncated_ = false;
 };
 

@@ -3,6 +3,7 @@
 #include <cstring>
 
 #include "session.hpp"
+#include "stream_io.hpp"
 #include "traced.hpp"
 #include "usock/error.hpp"
 #include "usock/pyrepr.hpp"
@@ -11,12 +12,7 @@
 namespace usock {
 namespace {
 
-constexpr std::size_t kReadChunk = 64 * 1024;
 constexpr std::size_t kLineChunk = 4096;
-
-bool would_block(const OSError& error) {
-  return error.code() == EAGAIN;
-}
 
 // The MicroPython call that does what wrap() does; cert_reqs and ca_certs
 // (CPython's spelling) only where they differ from the defaults.
@@ -50,7 +46,7 @@ TlsStream TlsStream::wrap(Socket socket, const TlsOptions& options) {
         } catch (const OSError& error) {
           // Non-blocking: MicroPython finishes the handshake in the first
           // reads and writes, which raise EAGAIN until it is done.
-          if (!would_block(error)) throw;
+          if (!detail::would_block(error)) throw;
         }
         return stream;
       });
@@ -76,17 +72,16 @@ std::size_t TlsStream::send(std::string_view data) {
       [](std::size_t sent) { return std::to_string(sent); });
 }
 
-std::size_t TlsStream::write_all(std::string_view data, Wait how) {
-  std::size_t done = 0;
-  while (done < data.size())
-    done += session().write(socket_.backend(), data.substr(done), how);
-  return done;
+std::size_t TlsStream::write_all(std::string_view data, Wait how, bool stop_when_blocked) {
+  return detail::write_fully(data, stop_when_blocked, [&](std::string_view rest) {
+    return session().write(socket_.backend(), rest, how);
+  });
 }
 
 void TlsStream::sendall(std::string_view data) {
   detail::traced(
       tracer_, [&] { return socket_.name() + ".sendall(" + py_repr_bytes_brief(data) + ")"; },
-      [&] { write_all(data, wait()); });
+      [&] { write_all(data, wait(), false); });
 }
 
 std::size_t TlsStream::write(std::string_view data) {
@@ -94,34 +89,17 @@ std::size_t TlsStream::write(std::string_view data) {
       tracer_, [&] { return socket_.name() + ".write(" + py_repr_bytes_brief(data) + ")"; },
       [&] {
         const Wait how = wait();
-        if (!how.is_never()) return write_all(data, how);
-        std::size_t done = 0;
-        try {
-          while (done < data.size())
-            done += session().write(socket_.backend(), data.substr(done), how);
-        } catch (const OSError& error) {
-          if (!would_block(error)) throw;
-        }
-        return done;
+        return write_all(data, how, how.is_never());
       },
       [](std::size_t written) { return std::to_string(written); });
 }
 
 std::size_t TlsStream::receive(std::span<char> buffer, Wait how) {
-  if (unread_.empty()) {
-    tls::Session& from = session();
-    const std::size_t got = from.read(socket_.backend(), buffer, how);
-    truncated_ = from.truncated();
-    return got;
-  }
-  const std::size_t size = std::min(buffer.size(), unread_.size());
-  std::memcpy(buffer.data(), unread_.data(), size);
-  unread_.erase(0, size);
-  return size;
-}
-
-void TlsStream::keep_unread(std::string_view data) {
-  unread_.insert(0, data);
+  if (!kept_.empty()) return detail::serve_kept(kept_, buffer, false);
+  tls::Session& from = session();
+  const std::size_t got = from.read(socket_.backend(), buffer, how);
+  truncated_ = from.truncated();
+  return got;
 }
 
 std::string TlsStream::recv(std::size_t bufsize) {
@@ -143,20 +121,8 @@ std::size_t TlsStream::recv_into(std::span<char> buffer) {
 }
 
 std::size_t TlsStream::read_into(std::span<char> buffer, Wait how) {
-  std::size_t done = 0;
-  try {
-    while (done < buffer.size()) {
-      const std::size_t got = receive(buffer.subspan(done), how);
-      if (got == 0) break;
-      done += got;
-    }
-  } catch (const OSError& error) {
-    // Non-blocking: hand back what arrived; with nothing at all, let it raise.
-    if (would_block(error) && done > 0) return done;
-    keep_unread(std::string_view(buffer.data(), done));
-    throw;
-  }
-  return done;
+  return detail::read_fully(buffer, kept_,
+                            [&](std::span<char> rest) { return receive(rest, how); });
 }
 
 std::string TlsStream::read(std::optional<std::size_t> size) {
@@ -171,21 +137,7 @@ std::string TlsStream::read(std::optional<std::size_t> size) {
           data.resize(read_into(data, how));
           return data;
         }
-        while (true) {
-          const std::size_t old = data.size();
-          data.resize(old + kReadChunk);
-          std::size_t got = 0;
-          try {
-            got = receive(std::span<char>(data).subspan(old), how);
-          } catch (const OSError& error) {
-            data.resize(old);
-            if (would_block(error) && !data.empty()) return data;
-            keep_unread(data);
-            throw;
-          }
-          data.resize(old + got);
-          if (got == 0) return data;
-        }
+        return detail::read_to_eof(kept_, [&](std::span<char> rest) { return receive(rest, how); });
       },
       [](const std::string& data) { return py_repr_bytes_brief(data); });
 }
@@ -202,8 +154,8 @@ std::string TlsStream::readline() {
           try {
             got = receive(chunk, how);
           } catch (const OSError& error) {
-            if (would_block(error) && !line.empty()) return line;
-            keep_unread(line);
+            if (detail::would_block(error) && !line.empty()) return line;
+            detail::keep(kept_, line);
             throw;
           }
           if (got == 0) return line;
@@ -212,7 +164,7 @@ std::string TlsStream::readline() {
           line.append(chunk, take);
           // Decrypted bytes cannot be peeked back into the record layer:
           // what follows the line waits here for the next read.
-          keep_unread(std::string_view(chunk + take, got - take));
+          detail::keep(kept_, std::string_view(chunk + take, got - take));
           if (newline) return line;
         }
       },
