@@ -8,17 +8,23 @@ namespace usock::cli {
 
 enum ExitCode : int {
   kExitOk = 0,
-  kExitFailure = 1,       // anything without a more specific code
-  kExitUsage = 2,         // bad options or arguments
-  kExitBadUrl = 3,        // curl: URL malformed
-  kExitResolve = 6,       // curl: could not resolve host
-  kExitConnect = 7,       // curl: failed to connect
-  kExitWrite = 23,        // curl: write error (output could not be written)
-  kExitTimeout = 28,      // curl: operation timed out
-  kExitTls = 35,          // curl: TLS handshake failed
-  kExitSend = 55,         // curl: failed sending network data
-  kExitRecv = 56,         // curl: failure in receiving network data (reset, early close)
-  kExitCertificate = 60,  // curl: the peer's certificate was refused
+  kExitFailure = 1,            // anything without a more specific code
+  kExitUsage = 2,              // bad options or arguments
+  kExitBadUrl = 3,             // curl: URL malformed
+  kExitResolve = 6,            // curl: could not resolve host
+  kExitConnect = 7,            // curl: failed to connect
+  kExitWeirdReply = 8,         // curl: the server's reply is not HTTP (garbage, endless head)
+  kExitPartial = 18,           // curl: the body ended before its announced end
+  kExitHttpError = 22,         // curl: --fail and a status of 400 or more
+  kExitWrite = 23,             // curl: write error (output could not be written)
+  kExitRead = 26,              // curl: a file to send could not be read
+  kExitTimeout = 28,           // curl: operation timed out
+  kExitTls = 35,               // curl: TLS handshake failed
+  kExitTooManyRedirects = 47,  // curl: more redirects than --max-redirs
+  kExitEmptyReply = 52,        // curl: the server closed without sending a byte
+  kExitSend = 55,              // curl: failed sending network data
+  kExitRecv = 56,              // curl: failure in receiving network data (reset, early close)
+  kExitCertificate = 60,       // curl: the peer's certificate was refused
 };
 
 // The exit code for an error that escaped a tool's main: resolver errors

@@ -7,6 +7,10 @@
 
 namespace usock::cli {
 
+std::string_view version_number() {
+  return USOCK_VERSION;
+}
+
 std::string version_text(std::string_view tool, std::string_view more_libraries) {
   return fmt::format(
       "{} (usock) {}\n"

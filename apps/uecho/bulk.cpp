@@ -22,6 +22,7 @@ namespace uecho {
 namespace {
 
 using usock::cli::Failure;
+using usock::cli::format_size;
 
 constexpr std::size_t kChunk = 256 * 1024;
 

@@ -7,6 +7,8 @@
 
 namespace uecho {
 
+using usock::cli::parse_size;
+
 std::string Endpoint::host_or_default() const {
   if (host) return *host;
   return family == usock::Family::inet6 ? "::1" : "127.0.0.1";

@@ -13,7 +13,8 @@ Socket create_connection(Stack& stack, std::string_view host, std::string_view p
   for (const auto& info : infos) {
     try {
       Socket socket = stack.socket(info.family, info.type, info.proto);
-      socket.settimeout(options.timeout);
+      // A new socket already blocks: only a real timeout is worth a call.
+      if (options.timeout) socket.settimeout(options.timeout);
       socket.connect(info.addr);
       return socket;
     } catch (const OSError& error) {

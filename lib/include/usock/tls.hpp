@@ -40,6 +40,9 @@ struct TlsOptions {
   Tracer* tracer = nullptr;
 };
 
+// The TLS library in use, as --version reports it: "OpenSSL 3.0.17 1 Jul 2025".
+std::string tls_library_version();
+
 // A TLS 1.2+ client session on a connected stream Socket, which it owns.
 // Raises TlsError for TLS failures and OSError for the transport's (timeouts
 // stay ETIMEDOUT). Move-only.

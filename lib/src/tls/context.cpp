@@ -1,9 +1,12 @@
 #include "context.hpp"
 
+#include <openssl/crypto.h>
 #include <openssl/err.h>
 
 #include <cerrno>
 #include <new>
+
+#include "usock/tls.hpp"
 
 namespace usock::tls {
 
@@ -39,3 +42,11 @@ ContextPtr make_context(const TlsOptions& options) {
 }
 
 }  // namespace usock::tls
+
+namespace usock {
+
+std::string tls_library_version() {
+  return OpenSSL_version(OPENSSL_VERSION);
+}
+
+}  // namespace usock

@@ -3,7 +3,7 @@
 #include <cctype>
 #include <cstdio>
 
-namespace uecho {
+namespace usock::cli {
 
 std::optional<std::uint64_t> parse_size(std::string_view text) {
   std::uint64_t value = 0;
@@ -59,4 +59,4 @@ std::string format_size(std::uint64_t bytes) {
   return text;
 }
 
-}  // namespace uecho
+}  // namespace usock::cli
