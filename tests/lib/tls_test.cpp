@@ -4,14 +4,10 @@
 // stopped by their own PID; every wait is bounded by the socket's timeout.
 #include "usock/tls.hpp"
 
-#include <unistd.h>
-
 #include <catch2/catch.hpp>
 #include <cerrno>
 #include <chrono>
 #include <cstdio>
-#include <filesystem>
-#include <fstream>
 #include <memory>
 #include <stdexcept>
 #include <string>
@@ -22,6 +18,7 @@
 #include "error_code.hpp"
 #include "exit_codes.hpp"
 #include "loopback.hpp"
+#include "pki.hpp"
 #include "process.hpp"
 #include "usock/native_stack.hpp"
 #include "usock/trace.hpp"
@@ -33,73 +30,11 @@ using usock::test::error_code;
 using usock::test::free_tcp_port;
 using usock::test::kBound;
 using usock::test::listener;
+using usock::test::pki;
 
 namespace {
 
 const std::string kRequest = "GET / HTTP/1.0\r\n\r\n";
-
-// A throwaway PKI: a CA, and certificates it signed for localhost (with the
-// IP SAN 127.0.0.1), for localhost but expired in 2020, and for another host.
-// All leaves share one key; only the certificates differ.
-class Pki {
- public:
-  Pki() {
-    char dir[] = "/tmp/usock-tls-XXXXXX";
-    if (::mkdtemp(dir) == nullptr) throw std::runtime_error("mkdtemp failed");
-    dir_ = dir;
-    std::filesystem::create_directory(dir_ + "/db");
-    std::ofstream(dir_ + "/db/index.txt");
-    std::ofstream(dir_ + "/db/serial") << "01\n";
-    // `openssl ca` rather than `x509 -req`: OpenSSL 3.0 can backdate a
-    // certificate only there (-startdate/-enddate).
-    std::ofstream(dir_ + "/ca.cnf") << "[ca]\ndefault_ca = test\n[test]\n"
-                                       "database = db/index.txt\nserial = db/serial\n"
-                                       "new_certs_dir = db\ndefault_md = sha256\n"
-                                       "policy = any\ncopy_extensions = copy\n"
-                                       "unique_subject = no\n[any]\ncommonName = supplied\n";
-    openssl({"req", "-x509", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:P-256", "-nodes",
-             "-keyout", "ca.key", "-out", "ca.pem", "-days", "2", "-subj", "/CN=usock test CA"});
-    openssl(
-        {"genpkey", "-algorithm", "ec", "-pkeyopt", "ec_paramgen_curve:P-256", "-out", "leaf.key"});
-    sign("localhost", "localhost", "DNS:localhost,IP:127.0.0.1", {"-days", "2"});
-    sign("expired", "localhost", "DNS:localhost,IP:127.0.0.1",
-         {"-startdate", "20200101000000Z", "-enddate", "20200102000000Z"});
-    sign("wrong", "wrong.example", "DNS:wrong.example", {"-days", "2"});
-  }
-  ~Pki() { std::filesystem::remove_all(dir_); }
-  Pki(const Pki&) = delete;
-  Pki& operator=(const Pki&) = delete;
-
-  std::string path(const std::string& name) const { return dir_ + "/" + name; }
-
- private:
-  void openssl(std::vector<std::string> args) const {
-    args.insert(args.begin(), "openssl");
-    // openssl ca resolves the paths in its config from the working directory.
-    const std::string command = "cd '" + dir_ + "' && exec \"$@\"";
-    args.insert(args.begin(), {"sh", "-c", command, "sh"});
-    const auto result = usock::test::run(args);
-    if (result.exit_code != 0) throw std::runtime_error("openssl failed: " + result.err);
-  }
-  void sign(const std::string& name, const std::string& host, const std::string& san,
-            std::vector<std::string> validity) const {
-    openssl({"req", "-new", "-key", "leaf.key", "-out", name + ".csr", "-subj", "/CN=" + host,
-             "-addext", "subjectAltName=" + san});
-    std::vector<std::string> args = {"ca",     "-batch",      "-config", "ca.cnf", "-cert",
-                                     "ca.pem", "-keyfile",    "ca.key",  "-in",    name + ".csr",
-                                     "-out",   name + ".pem", "-notext"};
-    args.insert(args.end(), validity.begin(), validity.end());
-    openssl(args);
-  }
-
-  std::string dir_;
-};
-
-// Made on first use; each test case runs in a process of its own.
-const Pki& pki() {
-  static const Pki made;
-  return made;
-}
 
 // `openssl s_server` on a free port with the certificate `cert`.
 struct TlsServer {
