@@ -12,9 +12,6 @@ namespace {
 
 using usock::cli::Failure;
 
-// Large reads keep the system calls per GiB few; the head needs far less.
-constexpr std::size_t kReceiveBuffer = 256 * 1024;
-
 bool is_interim(int status) {
   // 101 Switching Protocols is final: the connection now speaks something else.
   return status >= 100 && status < 200 && status != 101;
@@ -26,11 +23,11 @@ std::string Response::status_line() const {
   return raw_head.substr(0, raw_head.find_first_of("\r\n"));
 }
 
-ResponseReader::ResponseReader(Transport& transport)
-    : transport_(transport), buffer_(kReceiveBuffer) {}
+ResponseReader::ResponseReader(ByteSource& source, std::size_t buffer_size)
+    : source_(source), buffer_(buffer_size) {}
 
 std::size_t ResponseReader::receive() {
-  return transport_.receive(buffer_);
+  return source_.receive(buffer_);
 }
 
 Response ResponseReader::read_head(std::string_view request_method) {
@@ -132,7 +129,7 @@ void ResponseReader::read_until_close(const std::function<bool(std::string_view)
   while (const std::size_t got = receive()) {
     if (!sink(std::string_view(buffer_.data(), got))) return;
   }
-  if (transport_.truncated()) {
+  if (source_.truncated()) {
     // The body's only end is the connection's, and over TLS an end without
     // close_notify may be an attacker's or a crash's cut.
     throw Failure(usock::cli::kExitPartial,

@@ -9,6 +9,7 @@
 #include <string_view>
 #include <variant>
 
+#include "byte_source.hpp"
 #include "deadline.hpp"
 #include "usock/http/url.hpp"
 #include "usock/stack.hpp"
@@ -29,7 +30,7 @@ struct ConnectTimings {
   double tls_done = 0;  // 0 for plain http
 };
 
-class Transport {
+class Transport final : public ByteSource {
  public:
   // Failures carry the exit codes: 6 resolve, 7 connect, 28 time, 35/60 TLS.
   static Transport open(usock::Stack& stack, const usock::http::Url& url,
@@ -37,10 +38,9 @@ class Transport {
                         ConnectTimings& timings);
 
   void send_all(std::string_view data);
-  // Some bytes, 0 at EOF.
-  std::size_t receive(std::span<char> buffer);
+  std::size_t receive(std::span<char> buffer) override;
   // EOF came over TLS without close_notify: the stream may have been cut.
-  bool truncated() const;
+  bool truncated() const override;
   // "TLSv1.3"; empty for plain http.
   std::string tls_version() const;
   // Ends TLS with close_notify; never throws.
