@@ -52,6 +52,15 @@ void give_usual_mode(int fd) {
 Output::Output(const std::optional<std::string>& path) : fd_(STDOUT_FILENO) {
   if (!path || *path == "-") return;
   path_ = *path;
+  // A device or a pipe (/dev/null, a FIFO) is written as it is: it cannot be
+  // renamed over, and holds nothing a reader could mistake for complete.
+  struct stat existing {};
+  if (::stat(path_.c_str(), &existing) == 0 && !S_ISREG(existing.st_mode) &&
+      !S_ISDIR(existing.st_mode)) {
+    fd_ = ::open(path_.c_str(), O_WRONLY | O_CLOEXEC);
+    if (fd_ < 0) throw Failure(kExitWrite, "cannot open '" + path_ + "'", std::strerror(errno));
+    return;
+  }
   const std::filesystem::path target(path_);
   const auto directory = target.has_parent_path() ? target.parent_path() : ".";
   temp_path_ = (directory / ("." + target.filename().string() + ".uhttpget-XXXXXX")).string();
@@ -81,7 +90,7 @@ void Output::write(std::string_view data) {
 }
 
 void Output::commit() {
-  if (to_stdout() || temp_path_.empty()) return;
+  if (temp_path_.empty()) return;
   if (::close(fd_) != 0 || ::rename(temp_path_.c_str(), path_.c_str()) != 0) {
     const int error = errno;
     fd_ = -1;

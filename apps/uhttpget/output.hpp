@@ -2,7 +2,8 @@
 // Where the response goes: stdout, or a file that appears under its name
 // only once complete. The bytes go to a temporary file beside it, renamed
 // into place by commit(); a failure, or SIGINT/SIGTERM/SIGHUP, removes it,
-// so an interrupted download never leaves a file that looks whole.
+// so an interrupted download never leaves a file that looks whole. A device
+// or a pipe (-o /dev/null) is written directly.
 
 #include <optional>
 #include <string>

@@ -370,6 +370,13 @@ TEST_CASE("output writes the file only once complete", "[uhttpget]") {
   CHECK((info.st_mode & 0777) == (0666 & ~0022));
 }
 
+TEST_CASE("output to a device is written directly", "[uhttpget]") {
+  Peer peer;
+  const auto result = uhttpget({"-o", "/dev/null", "--summary", "-", peer.base + "/chunked"});
+  CHECK(result.exit_code == 0);
+  CHECK(contains(result.out, "\"body_bytes\": 790"));
+}
+
 TEST_CASE("an interrupted download leaves no file", "[uhttpget]") {
   Peer peer;
   Folder target;
