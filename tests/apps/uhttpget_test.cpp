@@ -474,6 +474,24 @@ TEST_CASE("a refused port is exit 7 and an unknown name exit 6", "[uhttpget]") {
   CHECK(contains(unknown.err, "uhttpget: error: cannot resolve 'no-such-host.invalid'"));
 }
 
+TEST_CASE("each resolved address is tried in turn", "[uhttpget]") {
+  // A private /etc/hosts (a mount namespace, so root only, as in CI) gives
+  // the name ::1 first, where nothing listens, then 127.0.0.1.
+  Folder folder;
+  const auto hosts = folder.add("hosts", "127.0.0.1 localhost\n127.0.0.1 two.test\n::1 two.test\n");
+  Peer peer;
+  const auto result =
+      run({"unshare", "--mount", "--propagation", "private", "sh", "-c",
+           "mount --bind \"$1\" /etc/hosts && exec \"$0\" --trace --first-line \"$2\"",
+           tool_path("uhttpget"), hosts, "http://two.test:" + peer.port + "/echo"});
+  INFO(result.err);
+  REQUIRE(result.exit_code == 0);
+  CHECK(result.out == "HTTP/1.1 200 Status\n");
+  CHECK(contains(result.err, ">>> s.connect(('::1', " + peer.port +
+                                 ", 0, 0))\nOSError: [Errno 111] ECONNREFUSED\n>>> s.close()\n"));
+  CHECK(contains(result.err, ">>> s.connect(('127.0.0.1', " + peer.port + "))\n"));
+}
+
 TEST_CASE("max-time bounds the whole transfer with exit 28", "[uhttpget]") {
   Peer peer;
   Folder target;

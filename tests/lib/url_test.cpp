@@ -70,13 +70,19 @@ TEST_CASE("path and query are escaped only where they must be") {
   CHECK(parsed("http://h/a{b}").target == "/a%7Bb%7D");
 }
 
+TEST_CASE("an empty port is the scheme's default as RFC 3986 allows") {
+  const auto url = parsed("https://h:/x");
+  CHECK(url.port == 443);
+  CHECK_FALSE(url.explicit_port);
+  CHECK(url.text() == "https://h/x");
+}
+
 TEST_CASE("malformed URLs are refused with a reason") {
   CHECK(rejected("example.com") == "no scheme (expected http:// or https://)");
   CHECK(rejected("ftp://example.com/") == "unsupported scheme 'ftp'");
   CHECK(rejected("http:///path") == "no host");
   CHECK(rejected("http://h:0/") == "port '0' is not a number from 1 to 65535");
   CHECK(rejected("http://h:65536/") == "port '65536' is not a number from 1 to 65535");
-  CHECK(rejected("http://h:/") == "port '' is not a number from 1 to 65535");
   CHECK(rejected("http://h:8x/") == "port '8x' is not a number from 1 to 65535");
   rejected("http://[::1/");
   rejected("http://[::g]/");

@@ -206,7 +206,8 @@ std::optional<Url> parse_url(std::string_view text, std::string& error) {
   }
 
   url.port = default_port(url.scheme);
-  if (port_text) {
+  // RFC 3986 3.2.3: an empty port ("http://h:/") is the scheme's default.
+  if (port_text && !port_text->empty()) {
     const auto port = parse_port(*port_text);
     if (!port || *port == 0) {
       error = "port '" + std::string(*port_text) + "' is not a number from 1 to 65535";
