@@ -398,6 +398,27 @@ TEST_CASE("an output that cannot be written is exit 23", "[uhttpget]") {
   CHECK(contains(result.err, "uhttpget: error: cannot create a file in '/no/such/dir'"));
 }
 
+TEST_CASE("progress is drawn only on a terminal and not with silent", "[uhttpget]") {
+  Peer peer;
+  Folder target;
+  // script(1) gives uhttpget a pseudo-terminal for stdout and stderr.
+  const auto on_terminal = [&](const std::string& extra) {
+    return run({"script", "-qec",
+                tool_path("uhttpget") + " --max-time 2.5 " + extra + " -o " + target.path() +
+                    "/slow.bin " + peer.base + "/slow",
+                "/dev/null"});
+  };
+  const auto drawn = on_terminal("");
+  CHECK(contains(drawn.out, " B / 10.0 B "));
+  CHECK(contains(drawn.out, "\r\x1b[K"));
+  const auto silent = on_terminal("-s");
+  CHECK_FALSE(contains(silent.out, " B / 10.0 B "));
+  CHECK(contains(silent.out, "--max-time 2.5 s"));
+  // Not a terminal: never drawn.
+  const auto piped = uhttpget({"--max-time", "1.5", "-o", "/dev/null", peer.base + "/slow"});
+  CHECK_FALSE(contains(piped.err, " B / 10.0 B "));
+}
+
 // --- TLS ------------------------------------------------------------------------------
 
 TEST_CASE("certificates are verified against the system store by default", "[uhttpget][tls]") {
