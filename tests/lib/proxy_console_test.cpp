@@ -19,7 +19,7 @@ std::optional<Kind> marker_kind(std::string_view line) {
 
 }  // namespace
 
-TEST_CASE("reset lines of ESP32, ESP8266 and MicroPython are markers") {
+TEST_CASE("reset lines of ESP32 and ESP8266 and MicroPython are markers") {
   CHECK(marker_kind("rst:0x1 (POWERON_RESET),boot:0x13 (SPI_FAST_FLASH_BOOT)") == Kind::reset);
   CHECK(marker_kind(" ets Jan  8 2013,rst cause:2, boot mode:(3,6)") == Kind::reset);
   CHECK(marker_kind("ESP-ROM:esp32s3-20210327") == Kind::reset);

@@ -430,7 +430,7 @@ TEST_CASE("flags that do not belong to the type are refused") {
   CHECK_THAT(refusal(reset), Catch::EndsWith("MORE on an unsequenced frame"));
 }
 
-TEST_CASE("a WND flag without its limit, or data without bytes, is refused") {
+TEST_CASE("a WND flag without its limit or data without bytes is refused") {
   Encoded data = encode(Data{std::nullopt, "abc"}, 0, 1);
   data.header.flags = frame_flag::wnd;
   CHECK_THAT(refusal(data), Catch::EndsWith("limit: 1 bytes missing"));

@@ -81,7 +81,7 @@ TEST_CASE("a frame comes out whole however the bytes are cut") {
   }
 }
 
-TEST_CASE("every frame of the document comes out, in order, extra delimiters or not") {
+TEST_CASE("every frame of the document comes out in order with extra delimiters or not") {
   std::string stream;
   for (const auto& example : kProtocolExamples) {
     if (example.header.type == FrameType::hello) stream += '\0';
@@ -116,7 +116,7 @@ TEST_CASE("a damaged frame is reported and the next one still arrives") {
   }
 }
 
-TEST_CASE("damage is told apart: COBS, short, CRC, too long") {
+TEST_CASE("damage is told apart: COBS or short or CRC or too long") {
   CHECK(receive(from_hex("05 11 22 00"))[0].damage == Damage::cobs);
   CHECK(receive(from_hex("05 11 22 33 44 00"))[0].damage == Damage::too_short);
   std::string bad_crc = frame(data_header(0), "x");
@@ -211,7 +211,7 @@ TEST_CASE("console text between frames comes out line by line and is not damage"
   }
 }
 
-TEST_CASE("a line is reported when it ends, without waiting for a delimiter") {
+TEST_CASE("a line is reported when it ends without waiting for a delimiter") {
   FrameReceiver receiver;
   std::string_view in = "raw REPL; CTRL-B to exit\r\n>";
   const auto event = receiver.next(in);
@@ -240,7 +240,7 @@ TEST_CASE("text that goes on without a delimiter is reported and never held whol
     CHECK(record.kind == Kind::console);
 }
 
-TEST_CASE("binary junk is damage; text lines around it are still reported") {
+TEST_CASE("binary junk is damage and text lines around it are still reported") {
   const std::string stream = std::string("Traceback (most recent call last):\n") +
                              "\x91\x02\x7f garbage \x03\n" + ">>> " + '\0';
   const auto records = receive(stream);
