@@ -1,7 +1,5 @@
 #include "usock/proxy/frame.hpp"
 
-#include <array>
-
 #include "usock/crc32.hpp"
 #include "usock/proxy/wire.hpp"
 

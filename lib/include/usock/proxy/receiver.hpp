@@ -46,7 +46,6 @@ class FrameReceiver {
   // Whether bytes of an unfinished candidate are held: the peer may be stuck
   // in the middle of a frame (the stall timer of PROTOCOL.md 6.1).
   bool in_candidate() const noexcept { return !run_ended_ && run_size_ > 0; }
-  std::size_t mtu() const noexcept { return mtu_; }
 
  private:
   void start_run();
