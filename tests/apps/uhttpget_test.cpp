@@ -525,6 +525,14 @@ TEST_CASE("max-time bounds the whole transfer with exit 28", "[uhttpget]") {
   CHECK(target.names().empty());
 }
 
+TEST_CASE("connect-timeout bounds connecting with exit 28", "[uhttpget]") {
+  Peer peer({"--full-backlog"});
+  const auto result = uhttpget({"--connect-timeout", "0.5", peer.base + "/"});
+  CHECK(result.exit_code == 28);
+  CHECK(contains(result.err, "uhttpget: error: cannot connect to 127.0.0.1:" + peer.port +
+                                 " in time (Connection timed out, ETIMEDOUT, 110)"));
+}
+
 TEST_CASE("IPv6 literals connect over ::1", "[uhttpget]") {
   Peer peer({"-6"});
   const auto result = uhttpget({"http://[::1]:" + peer.port + "/echo"});

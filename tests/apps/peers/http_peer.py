@@ -20,6 +20,10 @@ and prints "listening on PORT" on stderr once it accepts connections.
   /silent          closes without a byte
   /slow            200 with Content-Length 10, one byte a second
   /status/N        status N with a short body
+
+With --full-backlog it accepts nothing: its listen queue is filled by its own
+connections, so a client's SYN goes unanswered and connect() hangs until the
+client's timeout.
 """
 
 import socket
@@ -125,6 +129,18 @@ def main():
     server = socket.socket(family)
     server.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
     server.bind(("::1" if family == socket.AF_INET6 else "127.0.0.1", 0))
+    if "--full-backlog" in sys.argv:
+        server.listen(0)
+        stuck = [socket.socket(family) for _ in range(8)]
+        for client in stuck:
+            client.setblocking(False)
+            try:
+                client.connect(server.getsockname())
+            except BlockingIOError:
+                pass
+        print("listening on", server.getsockname()[1], file=sys.stderr, flush=True)
+        time.sleep(60)
+        return
     server.listen(64)
     print("listening on", server.getsockname()[1], file=sys.stderr, flush=True)
     while True:
