@@ -325,6 +325,19 @@ TEST_CASE("location follows redirects up to max-redirs", "[uhttpget]") {
   CHECK(loop.exit_code == 47);
 }
 
+TEST_CASE("include with location shows every head and verbose logs them", "[uhttpget]") {
+  Peer peer;
+  const auto result = uhttpget({"-i", "-L", "-v", peer.base + "/redirect/1"});
+  CHECK(result.exit_code == 0);
+  CHECK(result.out.rfind("HTTP/1.1 302 Status\r\n", 0) == 0);
+  CHECK(contains(result.out, "Location: /redirect/0\r\n\r\nHTTP/1.1 200 Status\r\n"));
+  CHECK(result.out.substr(result.out.size() - 8) == "arrived\n");
+  CHECK(contains(result.err, "uhttpget: info: > GET /redirect/1 HTTP/1.1\n"));
+  CHECK(contains(result.err, "uhttpget: info: < HTTP/1.1 302 Status\n"));
+  CHECK(contains(result.err,
+                 "uhttpget: info: following the 302 redirect to " + peer.base + "/redirect/0\n"));
+}
+
 TEST_CASE("303 turns a POST into a GET and 307 keeps it", "[uhttpget]") {
   Peer peer;
   const auto see_other = uhttpget({"-L", "-d", "payload", peer.base + "/see-other"});
