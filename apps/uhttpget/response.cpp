@@ -12,6 +12,10 @@ namespace {
 
 using usock::cli::Failure;
 
+// Interim 1xx heads a server may send before its answer; a server that never
+// stops sending them is refused rather than read forever.
+constexpr int kMostInterimHeads = 20;
+
 bool is_interim(int status) {
   // 101 Switching Protocols is final: the connection now speaks something else.
   return status >= 100 && status < 200 && status != 101;
@@ -32,6 +36,7 @@ std::size_t ResponseReader::receive() {
 
 Response ResponseReader::read_head(std::string_view request_method) {
   bool received_any = false;
+  int interim_heads = 0;
   for (;;) {
     Response response;
     const auto parsed = usock::http::parse_response_head(pending_, response.head);
@@ -43,7 +48,14 @@ Response ResponseReader::read_head(std::string_view request_method) {
     if (parsed.status == Status::complete) {
       response.raw_head = pending_.substr(0, parsed.consumed);
       pending_.erase(0, parsed.consumed);
-      if (is_interim(response.head.status)) continue;
+      if (is_interim(response.head.status)) {
+        if (++interim_heads > kMostInterimHeads) {
+          throw Failure(usock::cli::kExitWeirdReply,
+                        fmt::format("the server sent more than {} interim (1xx) responses",
+                                    kMostInterimHeads));
+        }
+        continue;
+      }
       std::string error;
       const auto framing = usock::http::response_framing(response.head, request_method, error);
       if (!framing) {

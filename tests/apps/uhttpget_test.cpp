@@ -299,6 +299,9 @@ TEST_CASE("replies that are not HTTP are exit 8 with the reason", "[uhttpget]") 
   const auto chunks = uhttpget({peer.base + "/bad-chunk"});
   CHECK(chunks.exit_code == 8);
   CHECK(contains(chunks.err, "the chunked body is malformed"));
+  const auto flood = uhttpget({peer.base + "/interim-flood"});
+  CHECK(flood.exit_code == 8);
+  CHECK(contains(flood.err, "more than 20 interim (1xx) responses"));
   const auto silent = uhttpget({peer.base + "/silent"});
   CHECK(silent.exit_code == 52);
   CHECK(contains(silent.err, "the server closed the connection unanswered"));

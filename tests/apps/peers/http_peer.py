@@ -15,6 +15,7 @@ and prints "listening on PORT" on stderr once it accepts connections.
   /elsewhere/PORT  302 to http://localhost:PORT/echo (credentials must drop)
   /loop            302 to itself
   /interim         100 Continue, then 200 "after interim"
+  /interim-flood   100 Continue forever
   /garbage         bytes that are not HTTP
   /endless         a status line, then header lines forever
   /silent          closes without a byte
@@ -95,6 +96,10 @@ def serve(conn):
     elif path == "/interim":
         conn.sendall(b"HTTP/1.1 100 Continue\r\n\r\n")
         send_status(conn, 200, b"after interim\n")
+    elif path == "/interim-flood":
+        deadline = time.monotonic() + 20
+        while time.monotonic() < deadline:
+            conn.sendall(b"HTTP/1.1 100 Continue\r\n\r\n")
     elif path == "/garbage":
         conn.sendall(b"\x00\x01\x02 this is not http at all\r\n\r\n")
     elif path == "/endless":
