@@ -44,7 +44,9 @@ class SocketBackend {
   // how: 0 = no more receives, 1 = no more sends, 2 = both (SHUT_RD/WR/RDWR).
   virtual void shutdown(int how) = 0;
   virtual TcpState tcp_state() = 0;
-  // Releases the socket; further calls are not made by the front end.
+  // Releases the socket; further calls are not made by the front end. Must
+  // neither throw nor block (destructors call it): a device stack queues the
+  // close and finishes it in the background (PROTOCOL.md appendix A.2).
   virtual void close() = 0;
 };
 

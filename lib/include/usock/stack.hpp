@@ -6,6 +6,10 @@
 //
 // The public calls are the module's functions; they narrate themselves to the
 // tracer and delegate to the do_* primitives each stack implements.
+//
+// Threads: a Stack and its sockets may be used from several threads, one
+// socket by one thread at a time (userve's loops share one stack; a device
+// stack serialises them onto its one line).
 
 #include <memory>
 #include <optional>
