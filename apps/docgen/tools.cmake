@@ -5,4 +5,5 @@
 set(USOCK_DOCUMENTED_TOOLS
   ugetaddr
   uecho
+  userve
 )
