@@ -34,6 +34,7 @@ tour: build
 bench: build
 	bench/ugetaddr/run build/$(PRESET)/bin
 	bench/uecho/run build/$(PRESET)/bin
+	bench/userve/run build/$(PRESET)/bin
 
 format:
 	git ls-files '*.cpp' '*.hpp' | xargs clang-format -i
