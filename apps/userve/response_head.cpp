@@ -47,18 +47,12 @@ std::string_view reason_phrase(int status) {
       return "Not Found";
     case 405:
       return "Method Not Allowed";
-    case 408:
-      return "Request Timeout";
     case 414:
       return "URI Too Long";
     case 416:
       return "Range Not Satisfiable";
     case 431:
       return "Request Header Fields Too Large";
-    case 501:
-      return "Not Implemented";
-    case 503:
-      return "Service Unavailable";
     case 505:
       return "HTTP Version Not Supported";
     default:

@@ -50,7 +50,8 @@ class Worker {
   bool receive(Connection& connection);
   // Answers the complete requests at the front of the input.
   void handle_requests(Connection& connection);
-  // Answers one request head of `length` bytes; false to stop handling more.
+  // Answers one parsed request (`head` is its bytes, for the seed's
+  // narration); false when no request may follow on this connection.
   bool handle_request(Connection& connection, const usock::http::RequestHead& request,
                       std::string_view head);
   // Sends what it can; true once nothing is left.
