@@ -191,6 +191,20 @@ TEST_CASE("SIGTERM stops the server with exit 0", "[userve]") {
   CHECK(server.process.stop() == 0);
 }
 
+TEST_CASE("SIGTERM lets a download in flight finish", "[userve]") {
+  Site site;
+  Server server({"-q", "--root", site.root()});
+  const std::string out = site.path("download.csv");
+  // Slow enough that the server is told to stop mid-way through.
+  Background download({"curl", "--silent", "--max-time", "30", "--limit-rate", "1M", "-o", out,
+                       server.url("/big.csv")});
+  for (int i = 0; i < 200 && !std::filesystem::exists(out); ++i)
+    ::usleep(10 * 1000);
+  CHECK(server.process.stop() == 0);
+  CHECK(download.wait(std::chrono::seconds(30)) == 0);
+  CHECK(site.read("download.csv") == site.read("root/big.csv"));
+}
+
 TEST_CASE("files are served with their type, length and dates", "[userve]") {
   Site site;
   Server server({"-q", "--root", site.root()});
