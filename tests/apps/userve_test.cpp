@@ -27,7 +27,7 @@ using usock::test::tool_path;
 
 namespace {
 
-const std::string kListening = R"(^userve: listening on \('[^']*', (\d+)\))";
+const std::string kListening = R"(^userve: listening on \('[^']*', (\d+)[,)])";
 
 std::string peer_script(const std::string& name) {
   return std::string(USOCK_TEST_PEERS) + "/" + name;
@@ -176,6 +176,16 @@ TEST_CASE("keep-alive connections are reused and HTTP/1.0 ones are closed", "[us
   for (int i = 0; i < 5; ++i)
     five += "HTTP/1.0 200 OK\n";
   CHECK(pipelined.out == five);
+}
+
+TEST_CASE("userve listens on IPv6 too", "[userve]") {
+  Background server({tool_path("userve"), "--bind", "::1", "--port", "0", "--max-requests", "1"});
+  const std::string port = server.wait_for_stderr(kListening);
+  CHECK(curl({"-g", "http://[::1]:" + port + "/"}).out == "Hello #0 from MicroPython!\n");
+  CHECK(server.wait() == 0);
+  CHECK(server.out().rfind("Listening, connect your browser to http://[::1]:" + port + "/\n", 0) ==
+        0);
+  CHECK(server.out().find("Request from ('::1', ") != std::string::npos);
 }
 
 TEST_CASE("max-requests ends the server after that many answers", "[userve]") {
