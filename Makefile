@@ -35,6 +35,7 @@ bench: build
 	bench/ugetaddr/run build/$(PRESET)/bin
 	bench/uecho/run build/$(PRESET)/bin
 	bench/uhttpget/run build/$(PRESET)/bin
+	bench/userve/run build/$(PRESET)/bin
 
 format:
 	git ls-files '*.cpp' '*.hpp' | xargs clang-format -i

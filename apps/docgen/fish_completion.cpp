@@ -22,7 +22,10 @@ std::string value_flags(const ValueCompletion& value) {
     case Kind::files:
       return " -F";
     case Kind::directories:
-      return " -a '(__fish_complete_directories)'";
+      // The function completes the whole token, so "--root=" would come back
+      // doubled ("--root=--root=dir/"): it gets the value part alone.
+      return " -a '(__fish_complete_directories (commandline -ct | string replace -r -- "
+             "\"^--[^=]*=\" \"\"))'";
     case Kind::none:
       break;
   }

@@ -6,4 +6,5 @@ set(USOCK_DOCUMENTED_TOOLS
   ugetaddr
   uecho
   uhttpget
+  userve
 )

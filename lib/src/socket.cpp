@@ -110,6 +110,17 @@ std::size_t Socket::send(std::string_view data, int flags) {
       [](std::size_t sent) { return std::to_string(sent); });
 }
 
+std::size_t Socket::sendfile(int file_fd, std::uint64_t offset, std::size_t count) {
+  return detail::traced_result(
+      tracer_,
+      [&] {
+        return name_ + ".sendfile(f, " + std::to_string(offset) + ", " + std::to_string(count) +
+               ")";
+      },
+      [&] { return backend().send_file(file_fd, offset, count, wait()); },
+      [](std::size_t sent) { return std::to_string(sent); });
+}
+
 std::size_t Socket::write_all(std::string_view data, Wait how, bool stop_when_blocked) {
   return detail::write_fully(data, stop_when_blocked,
                              [&](std::string_view rest) { return backend().send(rest, 0, how); });

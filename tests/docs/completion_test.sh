@@ -47,7 +47,7 @@ expect_value() {
     none) expect exactly "$line" "" ;;
     hosts) expect includes "$line${host:0:12}" "$host" && expect no-options "$line" ;;
     files) expect includes "$line" some-file && expect no-options "$line" ;;
-    directories) expect includes "$line" some-dir && expect excludes "$line" some-file ;;
+    directories) expect includes-directory "$line" some-dir && expect excludes "$line" some-file ;;
   esac
 }
 
@@ -163,6 +163,10 @@ for expectation in "${expectations[@]}"; do
       ;;
     includes)
       grep -qxF -- "$words" <<<"$got" || fail "'$line' offers [${got//$'\n'/ }], without $words"
+      ;;
+    includes-directory)
+      # fish offers a directory with its slash, ready to complete inside it.
+      grep -qxE -- "$words/?" <<<"$got" || fail "'$line' offers [${got//$'\n'/ }], without $words"
       ;;
     excludes)
       grep -qxF -- "$words" <<<"$got" && fail "'$line' offers $words, which the line excludes"

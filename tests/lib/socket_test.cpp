@@ -3,6 +3,8 @@
 // must block while the other side acts; every wait is bounded by kBound.
 #include "usock/socket.hpp"
 
+#include <unistd.h>
+
 #include <catch2/catch.hpp>
 #include <cerrno>
 #include <chrono>
@@ -591,4 +593,25 @@ TEST_CASE("a read that times out midway loses none of the bytes it took") {
     CHECK(server.readinto(buffer) == 3);
     CHECK(std::string(buffer, 3) == "xyz");
   }
+}
+
+TEST_CASE("sendfile sends a file's bytes from an offset, natively and portably", "[socket]") {
+  NativeStack stack;
+  auto [client, server] = connected_pair(stack, Family::inet);
+  char name[] = "/tmp/usock-sendfile-XXXXXX";
+  const int fd = ::mkstemp(name);
+  REQUIRE(fd >= 0);
+  ::unlink(name);
+  const std::string content = "0123456789abcdefghij";
+  REQUIRE(::write(fd, content.data(), content.size()) == static_cast<ssize_t>(content.size()));
+  // The kernel's sendfile(2).
+  CHECK(server.sendfile(fd, 5, 10) == 10);
+  CHECK(client.read(10) == "56789abcde");
+  // The read-and-send way every other stack gets, called past the override.
+  CHECK(server.backend().SocketBackend::send_file(fd, 15, 100, Wait::forever()) == 5);
+  CHECK(client.read(5) == "fghij");
+  // At the end of the file both send nothing.
+  CHECK(server.sendfile(fd, 20, 10) == 0);
+  CHECK(server.backend().SocketBackend::send_file(fd, 20, 10, Wait::forever()) == 0);
+  ::close(fd);
 }

@@ -32,6 +32,10 @@ class SocketBackend {
   // One transfer: may move fewer bytes than asked. recv returns 0 at EOF.
   virtual std::size_t send(std::span<const char> data, int flags, Wait wait) = 0;
   virtual std::size_t recv(std::span<char> buffer, int flags, Wait wait) = 0;
+  // Sends up to `count` bytes of the open file `file_fd` from `offset`; may
+  // send fewer. The portable way reads the file and calls send(); a stack
+  // whose kernel can copy file to socket itself overrides it (sendfile(2)).
+  virtual std::size_t send_file(int file_fd, std::uint64_t offset, std::size_t count, Wait wait);
   virtual std::size_t sendto(std::span<const char> data, const SockAddr& to, int flags,
                              Wait wait) = 0;
   virtual std::pair<std::size_t, SockAddr> recvfrom(std::span<char> buffer, int flags,

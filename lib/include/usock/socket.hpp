@@ -3,6 +3,7 @@
 // Stack. A move-only handle; the Stack that made it must outlive it.
 
 #include <cstddef>
+#include <cstdint>
 #include <memory>
 #include <optional>
 #include <span>
@@ -37,6 +38,10 @@ class Socket {
 
   // May send fewer bytes than given ("short write"); returns how many.
   std::size_t send(std::string_view data, int flags = 0);
+  // CPython's sendfile(file, offset, count), one attempt: sends up to `count`
+  // bytes of the open file `file_fd` from `offset` and returns how many went
+  // (0 when the file ends first). The kernel copies them where the stack can.
+  std::size_t sendfile(int file_fd, std::uint64_t offset, std::size_t count);
   // Sends everything, looping over short writes, within one timeout.
   void sendall(std::string_view data);
   // At most `bufsize` bytes; empty at EOF. flags: msg::peek, msg::dontwait.

@@ -20,6 +20,9 @@
 #include "usock/socket.hpp"
 #include "usock/tls/error.hpp"
 
+// OpenSSL's SSL_CTX, kept opaque so this header needs no OpenSSL headers.
+struct ssl_ctx_st;
+
 namespace usock {
 
 class Tracer;
@@ -27,6 +30,19 @@ class Tracer;
 namespace tls {
 class Session;
 }
+
+// What a TLS server presents: its certificate chain and private key, loaded
+// once and shared by every connection it accepts (and every thread).
+class TlsServerContext {
+ public:
+  // PEM files. Raises TlsError(handshake) when either cannot be loaded or
+  // the key does not match the certificate.
+  TlsServerContext(const std::string& cert_file, const std::string& key_file);
+
+ private:
+  friend class TlsStream;
+  std::shared_ptr<ssl_ctx_st> context_;
+};
 
 struct TlsOptions {
   // Sent as SNI (unless an IP address) and required in the certificate
@@ -50,6 +66,10 @@ class TlsStream {
  public:
   // Takes the socket and runs the handshake within the socket's timeout.
   static TlsStream wrap(Socket socket, const TlsOptions& options);
+  // The server side, as ssl.wrap_socket(s, server_side=True): takes an
+  // accepted socket and runs the handshake as wrap() does (on a
+  // non-blocking socket it finishes in the first reads and writes).
+  static TlsStream accept(Socket socket, const TlsServerContext& context, Tracer* tracer);
 
   TlsStream(TlsStream&&) noexcept;
   TlsStream& operator=(TlsStream&&) noexcept;

@@ -3,6 +3,7 @@
 #include <netinet/in.h>
 #include <netinet/tcp.h>
 #include <poll.h>
+#include <sys/sendfile.h>
 #include <sys/socket.h>
 #include <unistd.h>
 
@@ -84,6 +85,14 @@ std::size_t NativeSocket::send(std::span<const char> data, int flags, Wait wait)
   // MSG_NOSIGNAL: a peer that went away is an EPIPE error, not a fatal signal.
   const int native_flags = to_native_msg_flags(flags) | MSG_NOSIGNAL;
   return retry(POLLOUT, wait, [&] { return ::send(fd_, data.data(), data.size(), native_flags); });
+}
+
+std::size_t NativeSocket::send_file(int file_fd, std::uint64_t offset, std::size_t count,
+                                    Wait wait) {
+  return retry(POLLOUT, wait, [&] {
+    auto position = static_cast<off_t>(offset);
+    return ::sendfile(fd_, file_fd, &position, count);
+  });
 }
 
 std::size_t NativeSocket::recv(std::span<char> buffer, int flags, Wait wait) {

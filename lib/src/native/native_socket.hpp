@@ -24,6 +24,7 @@ class NativeSocket final : public SocketBackend {
   void connect(const SockAddr& addr, Wait wait) override;
   std::size_t send(std::span<const char> data, int flags, Wait wait) override;
   std::size_t recv(std::span<char> buffer, int flags, Wait wait) override;
+  std::size_t send_file(int file_fd, std::uint64_t offset, std::size_t count, Wait wait) override;
   std::size_t sendto(std::span<const char> data, const SockAddr& to, int flags, Wait wait) override;
   std::pair<std::size_t, SockAddr> recvfrom(std::span<char> buffer, int flags, Wait wait) override;
   void setsockopt(int level, int optname, std::span<const char> value) override;

@@ -41,6 +41,27 @@ ContextPtr make_context(const TlsOptions& options) {
   return context;
 }
 
+ContextPtr make_server_context(const std::string& cert_file, const std::string& key_file) {
+  ERR_clear_error();
+  ContextPtr context(SSL_CTX_new(TLS_server_method()));
+  if (!context) throw std::bad_alloc();
+  SSL_CTX_set_min_proto_version(context.get(), TLS1_2_VERSION);
+  const auto refuse = [](const std::string& what) {
+    throw TlsError(TlsError::Kind::handshake, EPROTO,
+                   "cannot load " + what + ": " + take_error_reason("unreadable"));
+  };
+  if (SSL_CTX_use_certificate_chain_file(context.get(), cert_file.c_str()) != 1) {
+    refuse("certificate '" + cert_file + "'");
+  }
+  if (SSL_CTX_use_PrivateKey_file(context.get(), key_file.c_str(), SSL_FILETYPE_PEM) != 1) {
+    refuse("private key '" + key_file + "'");
+  }
+  if (SSL_CTX_check_private_key(context.get()) != 1) {
+    refuse("private key '" + key_file + "' for certificate '" + cert_file + "'");
+  }
+  return context;
+}
+
 }  // namespace usock::tls
 
 namespace usock {

@@ -22,21 +22,39 @@ const TlsOptions& checked(const TlsOptions& options) {
   return options;
 }
 
+// A reference of our own on a context other sessions share.
+ContextPtr shared(SSL_CTX* context) {
+  SSL_CTX_up_ref(context);
+  return ContextPtr(context);
+}
+
 }  // namespace
 
 Session::Session(const TlsOptions& options) : context_(make_context(checked(options))) {
+  start(false);
+  if (!options.server_hostname.empty()) expect_peer(options.server_hostname);
+}
+
+Session::Session(SSL_CTX* server_context) : context_(shared(server_context)) {
+  start(true);
+}
+
+void Session::start(bool server) {
   ssl_.reset(SSL_new(context_.get()));
   if (!ssl_) throw std::bad_alloc();
   BIO* bio = make_bio(link_);
   if (bio == nullptr) throw std::bad_alloc();
   SSL_set_bio(ssl_.get(), bio, bio);  // the SSL owns it from here
-  SSL_set_connect_state(ssl_.get());
+  if (server) {
+    SSL_set_accept_state(ssl_.get());
+  } else {
+    SSL_set_connect_state(ssl_.get());
+  }
   SSL_set_app_data(ssl_.get(), this);
   SSL_set_info_callback(ssl_.get(), on_state);
   // send() may stop after one record; a retried write may come from a new
   // buffer (Python's send() retries with the bytes object it still holds).
   SSL_set_mode(ssl_.get(), SSL_MODE_ENABLE_PARTIAL_WRITE | SSL_MODE_ACCEPT_MOVING_WRITE_BUFFER);
-  if (!options.server_hostname.empty()) expect_peer(options.server_hostname);
 }
 
 void Session::expect_peer(const std::string& name) {

@@ -1,5 +1,5 @@
 #pragma once
-// One OpenSSL client connection over a BioLink: the handshake, record reads
+// One OpenSSL connection (client or server side) over a BioLink: the handshake, record reads
 // and writes, close_notify, and the translation of OpenSSL's outcomes into
 // usock's errors. The Python-style stream semantics live in TlsStream.
 
@@ -24,6 +24,8 @@ struct SslFree {
 class Session {
  public:
   explicit Session(const TlsOptions& options);
+  // The server side of a connection, on a context shared with other sessions.
+  explicit Session(SSL_CTX* server_context);
   Session(const Session&) = delete;
   Session& operator=(const Session&) = delete;
 
@@ -41,6 +43,7 @@ class Session {
   std::string version() const { return SSL_get_version(ssl_.get()); }
 
  private:
+  void start(bool server);
   // The name the certificate must match, and the SNI when it is no address.
   void expect_peer(const std::string& name);
   // Runs one SSL call (> 0 on success) with the link aimed at `backend`;

@@ -52,6 +52,25 @@ TlsStream TlsStream::wrap(Socket socket, const TlsOptions& options) {
       });
 }
 
+TlsServerContext::TlsServerContext(const std::string& cert_file, const std::string& key_file)
+    : context_(tls::make_server_context(cert_file, key_file).release(), SSL_CTX_free) {}
+
+TlsStream TlsStream::accept(Socket socket, const TlsServerContext& context, Tracer* tracer) {
+  return detail::traced(
+      tracer,
+      [&] { return socket.name() + " = ssl.wrap_socket(" + socket.name() + ", server_side=True)"; },
+      [&] {
+        TlsStream stream(std::move(socket), std::make_unique<tls::Session>(context.context_.get()),
+                         tracer);
+        try {
+          stream.session().handshake(stream.socket_.backend(), stream.wait());
+        } catch (const OSError& error) {
+          if (!detail::would_block(error)) throw;
+        }
+        return stream;
+      });
+}
+
 tls::Session& TlsStream::session() {
   if (!session_) throw OSError::from_errno(EBADF);
   return *session_;
