@@ -64,6 +64,10 @@ std::string describe_code(const OSError& error) {
   return name.empty() ? number : std::string(name) + ", " + number;
 }
 
+std::string describe_cause(const OSError& error) {
+  return error.reason() + ", " + describe_code(error);
+}
+
 void report_error(std::string_view tool, std::string_view what, std::string_view cause) {
   std::string line = std::string(tool) + ": error: " + std::string(what);
   if (!cause.empty()) line += " (" + std::string(cause) + ")";
@@ -75,6 +79,21 @@ void write_stdout(std::string_view text) {
   if (std::fwrite(text.data(), 1, text.size(), stdout) != text.size() || std::fflush(stdout) != 0) {
     throw Failure(kExitWrite, "cannot write to standard output", std::strerror(errno));
   }
+}
+
+std::pair<std::string, std::string> explain(const std::exception& error) {
+  if (const auto* failure = dynamic_cast<const Failure*>(&error)) {
+    return {failure->what(), failure->cause()};
+  }
+  if (const auto* os_error = dynamic_cast<const OSError*>(&error)) {
+    return {os_error->reason(), describe_code(*os_error)};
+  }
+  return {error.what(), {}};
+}
+
+int exit_code_of(const std::exception& error) {
+  const auto* failure = dynamic_cast<const Failure*>(&error);
+  return failure != nullptr ? failure->exit_code() : exit_code_for(error);
 }
 
 int run_tool(ToolCli& tool, int argc, char** argv, const std::function<int(Stack&)>& body) {
@@ -95,15 +114,10 @@ int run_tool(ToolCli& tool, int argc, char** argv, const std::function<int(Stack
     StreamTracer tracer(stderr);
     if (tool.common().trace) stack.set_tracer(&tracer);
     return body(stack);
-  } catch (const Failure& failure) {
-    report_error(tool.name(), failure.what(), failure.cause());
-    return failure.exit_code();
-  } catch (const OSError& error) {
-    report_error(tool.name(), error.reason(), describe_code(error));
-    return exit_code_for(error);
   } catch (const std::exception& error) {
-    report_error(tool.name(), error.what());
-    return exit_code_for(error);
+    const auto [what, cause] = explain(error);
+    report_error(tool.name(), what, cause);
+    return exit_code_of(error);
   }
 }
 

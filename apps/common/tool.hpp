@@ -11,6 +11,7 @@
 #include <stdexcept>
 #include <string>
 #include <string_view>
+#include <utility>
 
 namespace usock {
 class OSError;
@@ -61,6 +62,14 @@ void report_error(std::string_view tool, std::string_view what, std::string_view
 
 // The code part of an error's cause: "ECONNREFUSED, 111", or "-2" for the resolver.
 std::string describe_code(const OSError& error);
+// A whole cause: "Connection refused, ECONNREFUSED, 111".
+std::string describe_cause(const OSError& error);
+
+// What an error that ends a run is reported as: its "what" and its "cause"
+// (empty if none), as report_error prints them; and the code it exits with,
+// a Failure's own, else exit_code_for's.
+std::pair<std::string, std::string> explain(const std::exception& error);
+int exit_code_of(const std::exception& error);
 
 // Parses argv into `tool`, sets up logging, opens the network stack the tool
 // runs on (narrated on stderr with --trace), runs `body` on it and maps

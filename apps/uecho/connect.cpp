@@ -26,7 +26,7 @@ Peer open_peer(usock::Stack& stack, const Endpoint& endpoint, double timeout) {
     const usock::SockAddr address = socket.getpeername();
     return Peer{std::move(socket), address};
   } catch (const usock::OSError& error) {
-    const std::string cause = error.reason() + ", " + usock::cli::describe_code(error);
+    const std::string cause = usock::cli::describe_cause(error);
     if (error.is_resolver_error()) {
       throw Failure(usock::cli::kExitResolve, "cannot resolve '" + host + "'", cause);
     }
@@ -36,7 +36,7 @@ Peer open_peer(usock::Stack& stack, const Endpoint& endpoint, double timeout) {
 }
 
 void fail_exchange(const usock::OSError& error, const usock::SockAddr& peer) {
-  const std::string cause = error.reason() + ", " + usock::cli::describe_code(error);
+  const std::string cause = usock::cli::describe_cause(error);
   if (error.code() == ETIMEDOUT) {
     throw Failure(usock::cli::kExitTimeout, "no echo from " + peer.repr() + " in time", cause);
   }

@@ -22,6 +22,10 @@ bool Deadline::passed() const {
   return budget_ && Clock::now() >= end_;
 }
 
+double seconds_since(Clock::time_point start) {
+  return std::chrono::duration<double>(Clock::now() - start).count();
+}
+
 std::optional<double> tighter(std::optional<double> a, std::optional<double> b) {
   if (!a) return b;
   if (!b) return a;

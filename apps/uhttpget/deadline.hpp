@@ -21,6 +21,9 @@ class Deadline {
   std::chrono::steady_clock::time_point end_;
 };
 
+// Seconds from `start` to now, for the summary's timings.
+double seconds_since(std::chrono::steady_clock::time_point start);
+
 // The smaller of two limits, either of which may be absent.
 std::optional<double> tighter(std::optional<double> a, std::optional<double> b);
 

@@ -31,10 +31,6 @@ bool same_origin(const Url& a, const Url& b) {
   return a.scheme == b.scheme && a.host == b.host && a.port == b.port;
 }
 
-double seconds_since(std::chrono::steady_clock::time_point start) {
-  return std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
-}
-
 // Writes at most --bytes bytes in all, as s.read(2000) returns at most 2000.
 class LimitedWriter {
  public:
@@ -67,10 +63,6 @@ void log_head(std::string_view head, std::string_view marker) {
   }
 }
 
-std::string cause_of(const usock::OSError& error) {
-  return error.reason() + ", " + usock::cli::describe_code(error);
-}
-
 // A socket error once connected: the phase names it, the errno picks the code.
 [[noreturn]] void fail_exchange(const usock::OSError& error, const Deadline& deadline,
                                 const Url& url, bool sending) {
@@ -79,18 +71,19 @@ std::string cause_of(const usock::OSError& error) {
         deadline.budget()
             ? fmt::format("the transfer took longer than --max-time {} s", *deadline.budget())
             : "the connection to " + url.authority() + " timed out";
-    throw Failure(usock::cli::kExitTimeout, what, cause_of(error));
+    throw Failure(usock::cli::kExitTimeout, what, usock::cli::describe_cause(error));
   }
   if (const auto* tls_error = dynamic_cast<const usock::TlsError*>(&error)) {
     throw Failure(usock::cli::exit_code_for(*tls_error),
-                  "the TLS session with " + url.authority() + " broke", cause_of(error));
+                  "the TLS session with " + url.authority() + " broke",
+                  usock::cli::describe_cause(error));
   }
   if (sending) {
     throw Failure(usock::cli::kExitSend, "cannot send the request to " + url.authority(),
-                  cause_of(error));
+                  usock::cli::describe_cause(error));
   }
   throw Failure(usock::cli::kExitRecv, "receiving from " + url.authority() + " failed",
-                cause_of(error));
+                usock::cli::describe_cause(error));
 }
 
 struct Run {

@@ -21,14 +21,8 @@ using usock::cli::Failure;
 
 // The error line run_tool prints, for the summary.
 std::string error_message(const std::exception& error) {
-  if (const auto* failure = dynamic_cast<const Failure*>(&error)) {
-    return failure->cause().empty() ? failure->what()
-                                    : std::string(failure->what()) + " (" + failure->cause() + ")";
-  }
-  if (const auto* os_error = dynamic_cast<const usock::OSError*>(&error)) {
-    return os_error->reason() + " (" + usock::cli::describe_code(*os_error) + ")";
-  }
-  return error.what();
+  const auto [what, cause] = usock::cli::explain(error);
+  return cause.empty() ? what : what + " (" + cause + ")";
 }
 
 void write_summary(const std::string& path, const Summary& summary) {
@@ -52,8 +46,7 @@ int run(usock::Stack& stack, const Cli& cli) {
   try {
     summary.exit_code = fetch(stack, options, show_progress, summary);
   } catch (const std::exception& error) {
-    const auto* failure = dynamic_cast<const Failure*>(&error);
-    summary.exit_code = failure ? failure->exit_code() : usock::cli::exit_code_for(error);
+    summary.exit_code = usock::cli::exit_code_of(error);
     summary.error = error_message(error);
     write_summary(*options.summary, summary);
     throw;

@@ -17,16 +17,8 @@ using usock::cli::Failure;
 // transfer ends at most this late, and the timeout is reset at most this often.
 constexpr double kDeadlineSlack = 0.05;
 
-std::string cause_of(const usock::OSError& error) {
-  return error.reason() + ", " + usock::cli::describe_code(error);
-}
-
 std::string where(const usock::http::Url& url) {
   return url.authority() + (url.explicit_port ? "" : " port " + std::to_string(url.port));
-}
-
-double seconds_since(std::chrono::steady_clock::time_point start) {
-  return std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
 }
 
 usock::Socket connect(usock::Stack& stack, const usock::http::Url& url,
@@ -36,14 +28,15 @@ usock::Socket connect(usock::Stack& stack, const usock::http::Url& url,
                                     {settings.family, usock::SockType::stream, timeout});
   } catch (const usock::OSError& error) {
     if (error.is_resolver_error()) {
-      throw Failure(usock::cli::kExitResolve, "cannot resolve '" + url.host + "'", cause_of(error));
+      throw Failure(usock::cli::kExitResolve, "cannot resolve '" + url.host + "'",
+                    usock::cli::describe_cause(error));
     }
     if (error.code() == ETIMEDOUT) {
       throw Failure(usock::cli::kExitTimeout, "cannot connect to " + where(url) + " in time",
-                    cause_of(error));
+                    usock::cli::describe_cause(error));
     }
     throw Failure(usock::cli::exit_code_for(error), "cannot connect to " + where(url),
-                  cause_of(error));
+                  usock::cli::describe_cause(error));
   }
 }
 
@@ -57,15 +50,16 @@ usock::TlsStream handshake(usock::Socket socket, const usock::http::Url& url,
     if (error.kind() == usock::TlsError::Kind::verify) {
       throw Failure(code, "the certificate of " + url.host + " was refused", error.reason());
     }
-    throw Failure(code, "TLS handshake with " + where(url) + " failed", cause_of(error));
+    throw Failure(code, "TLS handshake with " + where(url) + " failed",
+                  usock::cli::describe_cause(error));
   } catch (const usock::OSError& error) {
     if (error.code() == ETIMEDOUT) {
       throw Failure(usock::cli::kExitTimeout,
                     "TLS handshake with " + where(url) + " did not finish in time",
-                    cause_of(error));
+                    usock::cli::describe_cause(error));
     }
     throw Failure(usock::cli::exit_code_for(error), "TLS handshake with " + where(url) + " failed",
-                  cause_of(error));
+                  usock::cli::describe_cause(error));
   }
 }
 

@@ -77,7 +77,7 @@ usock::Socket open_listener(usock::Stack& stack, const usock::AddrInfo& where) {
     socket.listen(kBacklog);
   } catch (const usock::OSError& error) {
     throw usock::cli::Failure(usock::cli::kExitFailure, "cannot listen on " + where.addr.repr(),
-                              error.reason() + ", " + usock::cli::describe_code(error));
+                              usock::cli::describe_cause(error));
   }
   return socket;
 }
