@@ -1,0 +1,234 @@
+#pragma once
+// One side of the serial-proxy link layer (PROTOCOL.md 3, 5, 6): it frames
+// messages, numbers the sequenced ones, acknowledges, NAKs, retransmits
+// (go-back-N), keeps link credit both ways, fragments and reassembles. It
+// does no I/O and reads no clock: its owner feeds it the bytes read from the
+// line and the time, and writes the bytes it hands out. The host's link
+// thread and uboard drive the same code, and tests drive two of them through
+// a lossy line in memory. Not thread-safe: one owner at a time.
+
+#include <cstddef>
+#include <cstdint>
+#include <deque>
+#include <string>
+#include <string_view>
+
+#include "usock/proxy/frame.hpp"
+#include "usock/proxy/message.hpp"
+#include "usock/proxy/reassembler.hpp"
+#include "usock/proxy/receiver.hpp"
+#include "usock/wait.hpp"
+
+namespace usock::proxy {
+
+// What this side announces of its own link (HELLO, HELLO_ACK).
+struct EndpointConfig {
+  Side side = Side::host;
+  std::uint16_t rx_win = kMaxRxWindow;          // link credit granted to the peer
+  std::size_t mtu = kHostMtu;                   // largest decoded body accepted
+  std::uint8_t txw = 32;                        // sequenced frames in flight, at most
+  std::size_t max_message = kHostMaxMessage;    // largest reassembled message accepted
+  Clock::duration byte_time = Clock::duration{};  // 10 / baud; zero on an unpaced line
+};
+
+// What the peer announced in the handshake.
+struct PeerLink {
+  std::uint16_t rx_win = 1024;
+  std::size_t mtu = kHandshakeMtu;
+  std::size_t max_message = kHostMaxMessage;
+  // The line's byte time if the peer knows it (HELLO_ACK's baud), else zero.
+  Clock::duration byte_time = Clock::duration{};
+};
+
+class LinkEndpoint {
+ public:
+  struct Event {
+    enum class Kind {
+      // A whole message from the peer, sequenced and in order, or one of the
+      // unsequenced session frames (HELLO, HELLO_ACK, ANNOUNCE, RESET). ACK
+      // and NAK never come up: the endpoint consumes them.
+      message,
+      // A sequenced frame while no session runs: the device answers RESET
+      // NO_SESSION, the host ignores it. `header` says which.
+      out_of_session,
+      // A console line (PROTOCOL.md 3.4) in `text`, without its ending.
+      console,
+      // Bytes that were neither a frame nor text; `text` holds the first few.
+      damaged,
+      // A valid frame that breaks the protocol (unknown type, wrong direction,
+      // bad fragment); `text` says how. The owner resets the session.
+      protocol_error,
+    };
+    Kind kind = Kind::message;
+    Header header;        // message, out_of_session: the first fragment's header, MORE cleared
+    std::string payload;  // message: the whole payload, for decode_message
+    std::string text;     // console, damaged, protocol_error
+    std::size_t size = 0;  // damaged: the bytes discarded
+  };
+
+  struct Stats {
+    std::uint64_t bytes_written = 0;     // every byte handed out and written
+    std::uint64_t bytes_read = 0;        // every byte fed in
+    std::uint64_t frames_sent = 0;       // first transmissions of sequenced frames
+    std::uint64_t frames_resent = 0;     // retransmissions
+    std::uint64_t payload_sent = 0;      // payload bytes of sequenced frames, first transmissions
+    std::uint64_t frames_received = 0;   // valid frames
+    std::uint64_t frames_damaged = 0;    // junk candidates that were not console text
+    std::uint64_t naks_sent = 0;
+    std::uint64_t naks_received = 0;
+    std::uint64_t timeouts = 0;          // retransmission timer expiries
+  };
+
+  LinkEndpoint(EndpointConfig config, Clock::time_point now);
+
+  // Session (PROTOCOL.md 7). A session starts with HELLO_ACK (sent by the
+  // device, received by the host): sequence numbers start at 0 both ways and
+  // the peer's limits apply. Ending it drops what was not acknowledged and
+  // any partial message; unsequenced frames still flow.
+  void start_session(const PeerLink& peer, Clock::time_point now);
+  void end_session();
+  bool in_session() const noexcept { return in_session_; }
+
+  // Queues a message with the header's `req` and `sock`. A sequenced message
+  // waits for the window and for credit; DATA longer than data_chunk() is
+  // cut into several DATA messages, a longer message of another type travels
+  // in fragments (MORE). An unsequenced message (HELLO, HELLO_ACK, ANNOUNCE,
+  // RESET) goes out ahead of sequenced traffic. Sequenced messages outside a
+  // session are dropped. Throws std::length_error if `message` does not fit
+  // the peer's max_message.
+  void send(const Message& message, std::uint16_t req = 0, std::uint8_t sock = 0);
+  // An ACK with POLL: the peer answers at once (heartbeat, marker
+  // confirmation, PROTOCOL.md 5.5).
+  void send_poll();
+  // Writes an extra 0x00 before the next frame (a new link or a new session).
+  void mark_fresh_start() noexcept { gap_zero_ = true; }
+
+  // Payload bytes one DATA frame carries now: the peer's mtu on a clean line,
+  // less after losses (PROTOCOL.md 5.4, adaptation under noise).
+  std::size_t data_chunk() const noexcept;
+  // Payload bytes queued and not yet acknowledged: owners bound their
+  // queueing with it.
+  std::size_t backlog_bytes() const noexcept { return backlog_bytes_; }
+  // Whether everything sent in this session has been acknowledged.
+  bool all_acknowledged() const noexcept { return unsent_.empty() && in_flight_.empty(); }
+
+  // Bytes read from the line. Events they complete queue up for next_event.
+  void receive(std::string_view bytes, Clock::time_point now);
+  bool next_event(Event& event);
+
+  // The bytes to write now, within the peer's link credit; empty when there
+  // is nothing (or no credit). Valid until the next non-const call.
+  std::string_view output(Clock::time_point now);
+  // The first `count` bytes of output() were written.
+  void wrote(std::size_t count, Clock::time_point now);
+
+  // When on_timer must run next: retransmission, delayed ack, heartbeat,
+  // console flush, credit stall; Clock::time_point::max() when idle.
+  Clock::time_point next_timer() const noexcept;
+  void on_timer(Clock::time_point now);
+
+  // Liveness (PROTOCOL.md 5.5): when a valid frame last arrived, and whether
+  // the peer owes us one (unacknowledged frames or an unanswered POLL).
+  Clock::time_point last_heard() const noexcept { return last_heard_; }
+  bool awaiting_peer() const noexcept;
+  Clock::duration rto() const noexcept { return rto_; }
+  // Heartbeat: the host sends ACK+POLL after this long without sending.
+  void set_heartbeat(Clock::duration idle) noexcept { heartbeat_ = idle; }
+
+  const Stats& stats() const noexcept { return stats_; }
+  const EndpointConfig& config() const noexcept { return config_; }
+
+ private:
+  struct Outgoing {
+    Header header;  // type, flags (MORE, WND), req, sock; seq once numbered
+    std::string payload;
+  };
+
+  void queue_sequenced(FrameType type, std::uint8_t flags, std::uint16_t req, std::uint8_t sock,
+                       std::string payload);
+  void queue_unsequenced(FrameType type, std::uint8_t flags, std::string payload);
+  void handle_frame(const FrameReceiver::Event& event, std::size_t after_delimiter,
+                    Clock::time_point now);
+  void handle_sequenced(const Frame& frame, Clock::time_point now);
+  void handle_ack_field(std::uint8_t ack, Clock::time_point now);
+  void handle_nak(Clock::time_point now);
+  void go_back(Clock::time_point now);
+  void note_delivery(Clock::time_point now);
+  void request_nak(NakReason reason, Clock::time_point now);
+  void fill_output(Clock::time_point now);
+  void encode(Header header, std::string_view payload);
+  std::uint16_t granted_credit() const noexcept;
+  std::uint16_t tx_offset() const noexcept;
+  bool credit_allows(std::size_t bytes) const noexcept;
+  void sample_rtt(Clock::duration sample);
+  void update_rto_bounds();
+  void push_event(Event event);
+  void on_loss();
+  void on_clean_ack(std::size_t frames);
+
+  EndpointConfig config_;
+  PeerLink peer_;
+  bool in_session_ = false;
+  FrameReceiver receiver_;
+  Reassembler reassembler_;
+  std::deque<Event> events_;
+  Stats stats_;
+
+  // Sending.
+  std::deque<Outgoing> unsent_;     // sequenced, not yet numbered
+  std::deque<Outgoing> in_flight_;  // numbered, sent at least once, not acknowledged
+  std::deque<Outgoing> control_;    // unsequenced, waiting for the output buffer
+  std::size_t resend_from_ = 0;     // index into in_flight_ of the next frame to resend
+  std::size_t backlog_bytes_ = 0;
+  std::uint8_t next_seq_ = 0;
+  std::string out_;          // encoded bytes, out_[out_pos_ ...] not yet written
+  std::size_t out_pos_ = 0;
+  std::size_t exempt_end_ = 0;  // out_[.. exempt_end_) needs no credit (ACK, NAK, RESET)
+  std::uint64_t written_ = 0;   // tx_off, unwrapped
+  std::uint16_t peer_credit_ = 0;
+  bool gap_zero_ = true;
+  Clock::time_point last_write_;
+  Clock::time_point last_exempt_;
+
+  // Receiving.
+  std::uint8_t expected_ = 0;
+  std::uint8_t last_ack_sent_ = 0xFF;
+  std::uint16_t credit_sent_ = 0;
+  std::uint64_t anchor_stream_ = 0;  // bytes_read just past the last valid frame
+  std::uint16_t anchor_woff_ = 0;    // the peer's offset at that point
+  bool anchored_ = false;
+  std::size_t deliveries_unacked_ = 0;
+  Clock::time_point delack_due_ = Clock::time_point::max();
+  bool ack_now_ = false;
+  bool final_now_ = false;
+  bool nak_pending_ = false;
+  NakReason nak_reason_ = NakReason::damaged;
+  Clock::time_point last_nak_;
+  bool nak_sent_for_expected_ = false;
+  Clock::time_point last_byte_in_;
+  Clock::time_point stall_due_ = Clock::time_point::max();
+  Clock::duration stall_backoff_{};
+  Clock::time_point console_flush_due_ = Clock::time_point::max();
+  Clock::time_point last_heard_;
+
+  // Timers.
+  Clock::duration rto_{};
+  Clock::duration rto_min_{};
+  Clock::duration rto_max_{};
+  Clock::duration srtt_{};
+  Clock::duration rttvar_{};
+  bool have_rtt_ = false;
+  Clock::time_point rtx_due_ = Clock::time_point::max();
+  Clock::time_point go_back_started_;
+  std::uint8_t go_back_ack_ = 0;
+  bool poll_outstanding_ = false;
+  Clock::duration heartbeat_{};
+  Clock::time_point persist_due_ = Clock::time_point::max();
+
+  // Adaptation under noise.
+  std::size_t chunk_limit_ = 0;
+  std::size_t flight_limit_ = 0;
+  std::size_t clean_streak_ = 0;
+};
+
+}  // namespace usock::proxy
