@@ -15,6 +15,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 #include "usock/address.hpp"
@@ -22,6 +23,7 @@
 #include "usock/constants.hpp"
 #include "usock/poller.hpp"
 #include "usock/socket.hpp"
+#include "usock/wait.hpp"
 
 namespace usock {
 
@@ -54,6 +56,16 @@ class Stack {
 
   // Where the calls run, for messages: "native", "esp32 @ serial:///dev/ttyUSB0".
   virtual std::string description() const = 0;
+  // Facts about where the calls run, for -v and --json ("platform",
+  // "esp32"); empty for this host.
+  virtual std::vector<std::pair<std::string, std::string>> properties() const { return {}; }
+
+  // Finishes what calls left under way before a tool exits: a device stack
+  // delivers the data send() accepted and the closes close() queued, then
+  // hands the board back, raising LinkError if the board reset or the link
+  // failed meanwhile (PROTOCOL.md A.2). The kernel does this for a native
+  // stack after the process exits, so there it does nothing.
+  virtual void finish(Wait /*wait*/) {}
 
  protected:
   virtual std::vector<AddrInfo> do_getaddrinfo(std::optional<std::string_view> host,

@@ -1,0 +1,92 @@
+// Finding the agent and opening the session (PROTOCOL.md 7.1, 7.2): listen
+// for evidence that an agent is there (HELLO's control bytes would upset a
+// REPL), then HELLO, resent with a doubling wait, until HELLO_ACK.
+#include <spdlog/spdlog.h>
+
+#include "session.hpp"
+
+namespace usock::device {
+namespace {
+
+constexpr int kHelloTries = 4;
+// Wire bytes of HELLO and HELLO_ACK at their largest (256-byte bodies).
+constexpr std::size_t kHandshakeWire = 2 * proxy::max_wire_size(proxy::kHandshakeMtu);
+
+}  // namespace
+
+void Session::on_evidence(Clock::time_point now) {
+  if (phase_ != Phase::listening) return;
+  phase_ = Phase::hello_sent;
+  hello_wait_ = std::chrono::milliseconds(250) + 2 * endpoint_.config().byte_time * kHandshakeWire;
+  send_hello(now);
+}
+
+void Session::send_hello(Clock::time_point now) {
+  proxy::Hello hello;
+  hello.nonce = nonce_;
+  hello.rx_win = proxy::kMaxRxWindow;
+  hello.mtu = static_cast<std::uint16_t>(proxy::kHostMtu);
+  hello.txw = endpoint_.config().txw;
+  hello.sockwin = kSocketWindow;
+  hello.acceptwin = kAcceptWindow;
+  hello.flags = proxy::hello_flag::send_log;
+  // HELLO must fit a 256-byte body before the handshake (PROTOCOL.md 7.2).
+  hello.name = proxy::cut_utf8(hello_name_, 218);
+  endpoint_.send(hello);
+  ++hello_tries_;
+  hello_due_ = now + hello_wait_;
+  hello_wait_ *= 2;
+}
+
+void Session::check_handshake(Clock::time_point now) {
+  if (phase_ == Phase::listening && now >= listen_until_) {
+    fail(LinkError::Kind::handshake,
+         "no agent answering on " + uri() + " (nothing announced itself; is the agent running?)");
+  } else if (phase_ == Phase::hello_sent && now >= hello_due_) {
+    if (hello_tries_ < kHelloTries) {
+      send_hello(now);
+    } else {
+      fail(LinkError::Kind::handshake, "no agent answering on " + uri() + " (no reply to HELLO)");
+    }
+  }
+}
+
+void Session::on_hello_ack(const proxy::HelloAck& ack, Clock::time_point now) {
+  if (phase_ != Phase::hello_sent || ack.nonce != nonce_) return;
+  if (ack.version == 0) {
+    fail(LinkError::Kind::handshake,
+         "device agent speaks protocol " + std::to_string(ack.vmin) + "-" +
+             std::to_string(ack.vmax) + ", this usock " + std::to_string(proxy::kVersion) + "-" +
+             std::to_string(proxy::kVersion) + " (update usock or the agent)");
+    return;
+  }
+  board_.boot_id = ack.boot_id;
+  board_.caps = ack.caps;
+  board_.sock_buf = ack.sock_buf;
+  board_.max_msg = ack.max_msg;
+  board_.max_block_ms = ack.max_block_ms;
+  board_.mtu = ack.mtu;
+  board_.max_sockets = ack.max_sockets;
+  board_.baud = ack.baud;
+  board_.mem_free = ack.mem_free;
+  board_.platform = ack.platform;
+  board_.impl = ack.impl;
+  board_.machine = ack.machine;
+  board_.agent = ack.agent;
+
+  proxy::PeerLink peer;
+  peer.rx_win = ack.rx_win;
+  peer.mtu = ack.mtu;
+  peer.max_message = ack.max_msg;
+  if (ack.baud > 0) {
+    peer.byte_time = std::chrono::duration_cast<Clock::duration>(
+        std::chrono::duration<double>(10.0 / ack.baud));
+  }
+  endpoint_.start_session(peer, now);
+  endpoint_.set_heartbeat(std::chrono::seconds(1));
+  phase_ = Phase::open;
+  spdlog::info("device: {} ({}), {}, {} KB free, protocol {}, {} baud", board_.platform,
+               board_.machine, board_.impl, board_.mem_free / 1024, ack.version, board_.baud);
+}
+
+}  // namespace usock::device

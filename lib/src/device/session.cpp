@@ -1,0 +1,295 @@
+#include "session.hpp"
+
+#include <sys/eventfd.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <random>
+#include <stdexcept>
+
+#include <spdlog/spdlog.h>
+
+#include "usock/proxy/errors.hpp"
+#include "usock/proxy/wire.hpp"
+
+namespace usock::device {
+namespace {
+
+using proxy::FrameType;
+
+proxy::EndpointConfig endpoint_config(const LinkAddress& address) {
+  proxy::EndpointConfig config;
+  config.side = proxy::Side::host;
+  config.rx_win = proxy::kMaxRxWindow;
+  config.mtu = proxy::kHostMtu;
+  config.txw = 32;
+  // A serial port paces bytes at its baud rate (10 bits a byte, 8N1); a TCP
+  // stream or stdio does not, and the 20 ms floors of PROTOCOL.md 5.4 apply.
+  if (address.kind == LinkAddress::Kind::serial && address.baud > 0) {
+    config.byte_time = std::chrono::duration_cast<Clock::duration>(
+        std::chrono::duration<double>(10.0 / address.baud));
+  }
+  return config;
+}
+
+int make_wake_fd() {
+  const int fd = ::eventfd(0, EFD_NONBLOCK | EFD_CLOEXEC);
+  if (fd < 0) throw OSError::from_errno(errno);
+  return fd;
+}
+
+}  // namespace
+
+Session::Session(Link link, DeviceOptions options)
+    : link_(std::move(link)),
+      options_(std::move(options)),
+      hello_name_("usock/" USOCK_VERSION " " + options_.tool),
+      wake_fd_(make_wake_fd()),
+      endpoint_(endpoint_config(link_.address()), Clock::now()) {}
+
+Session::~Session() {
+  stop();
+  ::close(wake_fd_);
+}
+
+void Session::start() {
+  {
+    Lock lock(mutex_);
+    listen_until_ = Clock::now() + options_.announce_timeout;
+    nonce_ = std::random_device{}();
+  }
+  thread_ = std::thread([this] { run(); });
+  Lock lock(mutex_);
+  // The handshake bounds itself: the announce timeout, then four HELLOs.
+  changed_.wait(lock, [&] { return phase_ != Phase::listening && phase_ != Phase::hello_sent; });
+  check();
+}
+
+void Session::finish(Wait wait) {
+  Lock lock(mutex_);
+  if (phase_ == Phase::finished) return;
+  const auto delivered = [&] {
+    for (const auto& [req, call] : pending_) {
+      if (call.handling == Handling::close || call.handling == Handling::background) return false;
+    }
+    return endpoint_.all_acknowledged();
+  };
+  if (!wait_until(lock, wait, delivered)) throw OSError::from_errno(ETIMEDOUT);
+  bye_acked_ = false;
+  endpoint_.send(proxy::Bye{true});
+  wake();
+  // The device answers at once; go-back-N resends a lost BYE or BYE_ACK.
+  // PROTOCOL.md 7.6 gives up after two tries, which the bound covers.
+  const auto bye_bound = Wait::until(Clock::now() + std::chrono::seconds(2));
+  if (!wait_until(lock, bye_bound, [&] { return bye_acked_; })) {
+    spdlog::info("device: no BYE_ACK from the board; leaving it anyway");
+  }
+  phase_ = Phase::finished;
+  changed_.notify_all();
+}
+
+void Session::stop() noexcept {
+  {
+    Lock lock(mutex_);
+    stopping_ = true;
+  }
+  wake();
+  if (thread_.joinable()) thread_.join();
+}
+
+void Session::check() const {
+  if (failure_) throw *failure_;
+  if (phase_ == Phase::finished) throw OSError(ENOTCONN, "the device session has ended");
+}
+
+void Session::wake() noexcept {
+  const std::uint64_t one = 1;
+  // A full counter already wakes the thread: nothing to do on failure.
+  [[maybe_unused]] const auto written = ::write(wake_fd_, &one, sizeof one);
+}
+
+void Session::send(const proxy::Message& message, std::uint8_t sock) {
+  check();
+  endpoint_.send(message, 0, sock);
+  wake();
+}
+
+std::uint16_t Session::call(const proxy::Message& message, std::uint8_t sock, Handling handling,
+                            std::string what) {
+  check();
+  const std::uint16_t req = next_request_id();
+  try {
+    endpoint_.send(message, req, sock);
+  } catch (const std::length_error&) {
+    throw OSError::from_errno(EMSGSIZE);
+  }
+  pending_.emplace(req, Pending{proxy::message_type(message), sock, handling, std::move(what)});
+  wake();
+  return req;
+}
+
+proxy::ResultBody Session::call_and_wait(Lock& lock, const proxy::Message& message,
+                                         Mirror* mirror, Wait wait) {
+  const std::uint8_t sock = mirror ? mirror->id : 0;
+  const std::uint16_t req = call(message, sock, Handling::awaited);
+  if (!wait_until(lock, wait, [&] { return pending_.at(req).done; })) {
+    cancel(req, sock);
+    throw OSError::from_errno(wait.is_never() ? EAGAIN : ETIMEDOUT);
+  }
+  const auto node = pending_.extract(req);
+  const Outcome& outcome = node.mapped().outcome;
+  if (mirror && mirror->deferred) {
+    const OSError earlier = *mirror->deferred;
+    if (!mirror->deferred_sticky) mirror->deferred.reset();
+    throw earlier;
+  }
+  if (outcome.code != 0) throw board_error(outcome.code, outcome.text);
+  return decode(node.mapped().call, outcome.body);
+}
+
+void Session::cancel(std::uint16_t req, std::uint8_t sock) {
+  const auto found = pending_.find(req);
+  if (found == pending_.end()) return;
+  found->second.handling = Handling::cancelled;
+  if (phase_ != Phase::open) return;
+  endpoint_.send(proxy::CancelCall{}, req, sock);
+  wake();
+}
+
+proxy::ResultBody Session::decode(proxy::FrameType call, const std::string& body) {
+  try {
+    return proxy::decode_result_body(call, body);
+  } catch (const proxy::MalformedMessage& error) {
+    fail_protocol(error.what());
+    throw *failure_;
+  }
+}
+
+OSError Session::board_error(int code, std::string_view text) {
+  const int portable = proxy::portable_error_code(code);
+  // The board's own text is for -v; users see the usual message for the
+  // code, so a refused connection reads the same on every stack.
+  spdlog::debug("device: error {} from the board: {}", code, text);
+  return portable < 0 ? OSError::from_resolver(portable) : OSError::from_errno(portable);
+}
+
+std::uint16_t Session::next_request_id() {
+  // 1-65535, never one still pending (PROTOCOL.md 8.2).
+  do {
+    last_req_ = static_cast<std::uint16_t>(last_req_ == 0xFFFF ? 1 : last_req_ + 1);
+  } while (pending_.count(last_req_) != 0);
+  return last_req_;
+}
+
+std::optional<std::uint8_t> Session::free_socket_id() {
+  // Round robin over 1-127, so a just-freed id is the last to come back and
+  // a late frame for it cannot be taken for the new socket's.
+  for (int i = 0; i < 127; ++i) {
+    last_socket_id_ = static_cast<std::uint8_t>(last_socket_id_ % 127 + 1);
+    if (sockets_.count(last_socket_id_) == 0) return last_socket_id_;
+  }
+  return std::nullopt;
+}
+
+std::shared_ptr<Mirror> Session::open_socket(Family family, SockType type, int proto) {
+  check();
+  if (family != Family::inet && family != Family::inet6) throw OSError::from_errno(EAFNOSUPPORT);
+  if (family == Family::inet6 && !has(proxy::cap::inet6)) {
+    throw OSError::from_errno(EAFNOSUPPORT);
+  }
+  if (type != SockType::stream && type != SockType::dgram) {
+    throw OSError::from_errno(EPROTONOSUPPORT);
+  }
+  if (type == SockType::dgram && !has(proxy::cap::udp)) throw OSError::from_errno(EPROTONOSUPPORT);
+  if (proto < 0 || proto > 255) throw OSError::from_errno(EPROTONOSUPPORT);
+  if (sockets_.size() >= board_.max_sockets) throw OSError::from_errno(EMFILE);
+  const auto id = free_socket_id();
+  if (!id) throw OSError::from_errno(EMFILE);
+  auto mirror = std::make_shared<Mirror>(*id, family, type);
+  mirror->send_limit = board_.sock_buf;
+  mirror->granted = kSocketWindow;
+  proxy::SocketCall call;
+  call.family = static_cast<std::uint8_t>(family);
+  call.socktype = static_cast<std::uint8_t>(type);
+  call.proto = static_cast<std::uint8_t>(proto);
+  this->call(call, *id, Handling::background, "socket");
+  sockets_.emplace(*id, mirror);
+  return mirror;
+}
+
+std::shared_ptr<Mirror> Session::accepted_socket(std::uint8_t id) {
+  const auto found = sockets_.find(id);
+  return found == sockets_.end() ? nullptr : found->second;
+}
+
+void Session::close_socket(Mirror& mirror) noexcept {
+  if (mirror.closed) return;
+  mirror.closed = true;
+  // Connections the device accepted and nobody took die with their listener.
+  for (const auto& [child_id, peer] : mirror.accepted) {
+    if (const auto child = accepted_socket(child_id)) close_socket(*child);
+  }
+  mirror.accepted.clear();
+  if (phase_ != Phase::open) {
+    sockets_.erase(mirror.id);
+    return;
+  }
+  try {
+    call(proxy::CloseCall{}, mirror.id, Handling::close);
+  } catch (...) {
+    // Only memory can fail here; the id then stays taken, which is safe.
+  }
+}
+
+std::optional<std::uint32_t> Session::credit_to_piggyback(Mirror& mirror) {
+  if (mirror.read_shut) return std::nullopt;
+  const std::uint32_t limit = mirror.consumed + kSocketWindow;
+  if (limit == mirror.granted) return std::nullopt;
+  mirror.granted = limit;
+  return limit;
+}
+
+void Session::return_credit(Mirror& mirror) {
+  if (mirror.read_shut || mirror.closed) return;
+  const std::uint32_t limit = mirror.consumed + kSocketWindow;
+  if (limit - mirror.granted < kSocketWindow / 4) return;
+  mirror.granted = limit;
+  send(proxy::Window{limit}, mirror.id);
+}
+
+void Session::return_accept_credit(Mirror& listener) {
+  // Once the queue is drained (PROTOCOL.md 10): the device keeps at most
+  // kAcceptWindow connections waiting for us.
+  if (!listener.accepted.empty() || listener.closed) return;
+  const std::uint32_t limit = listener.accepts_taken + kAcceptWindow;
+  if (limit == listener.accepts_granted) return;
+  listener.accepts_granted = limit;
+  send(proxy::Window{limit}, listener.id);
+}
+
+std::size_t Session::link_room() const noexcept {
+  const std::size_t backlog = endpoint_.backlog_bytes();
+  return backlog < kLinkBacklog ? kLinkBacklog - backlog : 0;
+}
+
+void Session::fail(LinkError::Kind kind, const std::string& message) {
+  if (failure_) return;
+  failure_.emplace(kind, message);
+  if (phase_ == Phase::open) endpoint_.end_session();
+  phase_ = Phase::failed;
+  pending_.clear();
+  changed_.notify_all();
+}
+
+void Session::fail_protocol(const std::string& detail) {
+  if (phase_ == Phase::open) {
+    proxy::Reset reset;
+    reset.reason = proxy::ResetReason::protocol;
+    reset.detail = proxy::cut_utf8(detail, 200);
+    endpoint_.send(reset);
+    wake();
+  }
+  fail(LinkError::Kind::lost, "device link lost (protocol error: " + detail + ")");
+}
+
+}  // namespace usock::device
