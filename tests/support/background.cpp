@@ -14,11 +14,14 @@
 #include <stdexcept>
 #include <thread>
 
+#include "board.hpp"
+
 extern char** environ;
 
 namespace usock::test {
 
-Background::Background(const std::vector<std::string>& argv) {
+Background::Background(const std::vector<std::string>& argv_in) {
+  const std::vector<std::string> argv = on_board(argv_in, board_);
   int out[2];
   int err[2];
   if (::pipe2(out, O_CLOEXEC) != 0 || ::pipe2(err, O_CLOEXEC) != 0) {
@@ -75,21 +78,33 @@ bool Background::pump(int timeout_ms) {
 
 std::string Background::wait_for_stderr(const std::string& pattern,
                                         std::chrono::milliseconds timeout) {
+  return wait_for("stderr", err_, err_scanned_, pattern, timeout);
+}
+
+std::string Background::wait_for_stdout(const std::string& pattern,
+                                        std::chrono::milliseconds timeout) {
+  return wait_for("stdout", out_, out_scanned_, pattern, timeout);
+}
+
+std::string Background::wait_for(const std::string& name, const std::string& text,
+                                 std::size_t& scanned, const std::string& pattern,
+                                 std::chrono::milliseconds timeout) {
   const std::regex wanted(pattern);
   const auto deadline = std::chrono::steady_clock::now() + timeout;
   while (std::chrono::steady_clock::now() < deadline) {
     std::size_t newline;
-    while ((newline = err_.find('\n', err_scanned_)) != std::string::npos) {
-      const std::string line = err_.substr(err_scanned_, newline - err_scanned_);
-      err_scanned_ = newline + 1;
+    while ((newline = text.find('\n', scanned)) != std::string::npos) {
+      const std::string line = text.substr(scanned, newline - scanned);
+      scanned = newline + 1;
       std::smatch match;
       if (std::regex_search(line, match, wanted)) return match.size() > 1 ? match[1] : match[0];
     }
     if (!pump(100)) {
-      throw std::runtime_error("process ended before printing /" + pattern + "/; stderr: " + err_);
+      throw std::runtime_error("process ended before printing /" + pattern + "/ on " + name +
+                               "; stderr: " + err_);
     }
   }
-  throw std::runtime_error("no /" + pattern + "/ on stderr in time; stderr: " + err_);
+  throw std::runtime_error("no /" + pattern + "/ on " + name + " in time; stderr: " + err_);
 }
 
 int Background::reap(std::chrono::milliseconds timeout) {

@@ -6,11 +6,14 @@
 #include <sys/types.h>
 
 #include <chrono>
+#include <memory>
 #include <regex>
 #include <string>
 #include <vector>
 
 namespace usock::test {
+
+class Board;
 
 class Background {
  public:
@@ -22,6 +25,9 @@ class Background {
   // Reads stderr until a line matches `pattern`; returns the first capture
   // group (or the whole line). Throws when the process exits or the time runs out.
   std::string wait_for_stderr(const std::string& pattern,
+                              std::chrono::milliseconds timeout = std::chrono::seconds(10));
+  // The same for stdout.
+  std::string wait_for_stdout(const std::string& pattern,
                               std::chrono::milliseconds timeout = std::chrono::seconds(10));
   // Sends SIGTERM and waits for the exit status (-1 if it had to be killed).
   int stop(std::chrono::milliseconds grace = std::chrono::seconds(10));
@@ -36,6 +42,8 @@ class Background {
  private:
   // Reads what is available within `timeout_ms`; false once both pipes closed.
   bool pump(int timeout_ms);
+  std::string wait_for(const std::string& name, const std::string& text, std::size_t& scanned,
+                       const std::string& pattern, std::chrono::milliseconds timeout);
   int reap(std::chrono::milliseconds timeout);
 
   pid_t pid_ = -1;
@@ -46,6 +54,10 @@ class Background {
   std::string out_;
   std::string err_;
   std::size_t err_scanned_ = 0;
+  std::size_t out_scanned_ = 0;
+  // The emulated board a tool under test runs its calls on (board.hpp);
+  // declared last, so it outlives the tool.
+  std::unique_ptr<Board> board_;
 };
 
 // A TCP port that was free a moment ago (bound to port 0, then released),

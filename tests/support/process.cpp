@@ -12,6 +12,8 @@
 #include <cstring>
 #include <stdexcept>
 
+#include "board.hpp"
+
 extern char** environ;
 
 namespace usock::test {
@@ -55,7 +57,9 @@ std::vector<char*> pointers(std::vector<std::string>& strings) {
 
 }  // namespace
 
-RunResult run(const std::vector<std::string>& argv, const RunOptions& options) {
+RunResult run(const std::vector<std::string>& argv_in, const RunOptions& options) {
+  std::unique_ptr<Board> board;
+  const std::vector<std::string> argv = on_board(argv_in, board);
   Pipe in, out, err;
   posix_spawn_file_actions_t actions;
   posix_spawn_file_actions_init(&actions);

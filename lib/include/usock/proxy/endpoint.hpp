@@ -12,6 +12,7 @@
 #include <deque>
 #include <string>
 #include <string_view>
+#include <utility>
 
 #include "usock/proxy/frame.hpp"
 #include "usock/proxy/message.hpp"
@@ -24,10 +25,10 @@ namespace usock::proxy {
 // What this side announces of its own link (HELLO, HELLO_ACK).
 struct EndpointConfig {
   Side side = Side::host;
-  std::uint16_t rx_win = kMaxRxWindow;          // link credit granted to the peer
-  std::size_t mtu = kHostMtu;                   // largest decoded body accepted
-  std::uint8_t txw = 32;                        // sequenced frames in flight, at most
-  std::size_t max_message = kHostMaxMessage;    // largest reassembled message accepted
+  std::uint16_t rx_win = kMaxRxWindow;            // link credit granted to the peer
+  std::size_t mtu = kHostMtu;                     // largest decoded body accepted
+  std::uint8_t txw = 32;                          // sequenced frames in flight, at most
+  std::size_t max_message = kHostMaxMessage;      // largest reassembled message accepted
   Clock::duration byte_time = Clock::duration{};  // 10 / baud; zero on an unpaced line
 };
 
@@ -60,23 +61,23 @@ class LinkEndpoint {
       protocol_error,
     };
     Kind kind = Kind::message;
-    Header header;        // message, out_of_session: the first fragment's header, MORE cleared
-    std::string payload;  // message: the whole payload, for decode_message
-    std::string text;     // console, damaged, protocol_error
+    Header header;         // message, out_of_session: the first fragment's header, MORE cleared
+    std::string payload;   // message: the whole payload, for decode_message
+    std::string text;      // console, damaged, protocol_error
     std::size_t size = 0;  // damaged: the bytes discarded
   };
 
   struct Stats {
-    std::uint64_t bytes_written = 0;     // every byte handed out and written
-    std::uint64_t bytes_read = 0;        // every byte fed in
-    std::uint64_t frames_sent = 0;       // first transmissions of sequenced frames
-    std::uint64_t frames_resent = 0;     // retransmissions
-    std::uint64_t payload_sent = 0;      // payload bytes of sequenced frames, first transmissions
-    std::uint64_t frames_received = 0;   // valid frames
-    std::uint64_t frames_damaged = 0;    // junk candidates that were not console text
+    std::uint64_t bytes_written = 0;    // every byte handed out and written
+    std::uint64_t bytes_read = 0;       // every byte fed in
+    std::uint64_t frames_sent = 0;      // first transmissions of sequenced frames
+    std::uint64_t frames_resent = 0;    // retransmissions
+    std::uint64_t payload_sent = 0;     // payload bytes of sequenced frames, first transmissions
+    std::uint64_t frames_received = 0;  // valid frames
+    std::uint64_t frames_damaged = 0;   // junk candidates that were not console text
     std::uint64_t naks_sent = 0;
     std::uint64_t naks_received = 0;
-    std::uint64_t timeouts = 0;          // retransmission timer expiries
+    std::uint64_t timeouts = 0;  // retransmission timer expiries
   };
 
   LinkEndpoint(EndpointConfig config, Clock::time_point now);
@@ -117,7 +118,8 @@ class LinkEndpoint {
   bool next_event(Event& event);
 
   // The bytes to write now, within the peer's link credit; empty when there
-  // is nothing (or no credit). Valid until the next non-const call.
+  // is nothing (or no credit). Valid until the next non-const call. The owner
+  // calls it after every receive, send and on_timer, and writes what it can.
   std::string_view output(Clock::time_point now);
   // The first `count` bytes of output() were written.
   void wrote(std::size_t count, Clock::time_point now);
@@ -140,31 +142,46 @@ class LinkEndpoint {
 
  private:
   struct Outgoing {
+    Outgoing() = default;
+    Outgoing(Header header_, std::string payload_)
+        : header(header_), payload(std::move(payload_)) {}
     Header header;  // type, flags (MORE, WND), req, sock; seq once numbered
     std::string payload;
+    std::size_t taken = 0;  // DATA: payload bytes already cut off into frames
+    bool resent = false;    // Karn's rule: no RTT sample from a retransmitted frame
+    Clock::time_point sent_at;
   };
 
-  void queue_sequenced(FrameType type, std::uint8_t flags, std::uint16_t req, std::uint8_t sock,
-                       std::string payload);
-  void queue_unsequenced(FrameType type, std::uint8_t flags, std::string payload);
-  void handle_frame(const FrameReceiver::Event& event, std::size_t after_delimiter,
+  // Sending (endpoint_send.cpp).
+  void queue_sequenced(Header header, std::string payload);
+  void fill_output(Clock::time_point now);
+  bool fill_control(Clock::time_point now);
+  bool fill_sequenced(Clock::time_point now);
+  Outgoing number_next();
+  void encode(Header header, std::string_view payload, bool exempt, Clock::time_point now);
+  bool exempt_allowed(Clock::time_point now) const noexcept;
+  std::size_t max_payload() const noexcept;
+  std::uint16_t tx_end() const noexcept;
+  bool credit_covers(std::uint16_t offset) const noexcept;
+
+  // Receiving (endpoint_receive.cpp).
+  void handle_frame(const FrameReceiver::Event& event, std::uint64_t after_delimiter,
                     Clock::time_point now);
   void handle_sequenced(const Frame& frame, Clock::time_point now);
   void handle_ack_field(std::uint8_t ack, Clock::time_point now);
-  void handle_nak(Clock::time_point now);
-  void go_back(Clock::time_point now);
-  void note_delivery(Clock::time_point now);
+  void handle_nak(std::uint8_t ack, Clock::time_point now);
+  void handle_junk(const FrameReceiver::Event& event, Clock::time_point now);
   void request_nak(NakReason reason, Clock::time_point now);
-  void fill_output(Clock::time_point now);
-  void encode(Header header, std::string_view payload);
   std::uint16_t granted_credit() const noexcept;
-  std::uint16_t tx_offset() const noexcept;
-  bool credit_allows(std::size_t bytes) const noexcept;
-  void sample_rtt(Clock::duration sample);
-  void update_rto_bounds();
   void push_event(Event event);
+
+  // Timers and adaptation (endpoint_timers.cpp).
+  void go_back(Clock::time_point now);
+  void sample_rtt(Clock::duration sample);
+  void reset_rto();
+  bool heartbeat_due() const noexcept;
   void on_loss();
-  void on_clean_ack(std::size_t frames);
+  void on_clean_acks(std::size_t frames);
 
   EndpointConfig config_;
   PeerLink peer_;
@@ -175,37 +192,36 @@ class LinkEndpoint {
   Stats stats_;
 
   // Sending.
+  std::deque<Outgoing> control_;    // unsequenced: HELLO, HELLO_ACK, ANNOUNCE, RESET
   std::deque<Outgoing> unsent_;     // sequenced, not yet numbered
   std::deque<Outgoing> in_flight_;  // numbered, sent at least once, not acknowledged
-  std::deque<Outgoing> control_;    // unsequenced, waiting for the output buffer
-  std::size_t resend_from_ = 0;     // index into in_flight_ of the next frame to resend
+  std::size_t resend_from_ = 0;     // in_flight_[resend_from_ ...] wait to be sent again
   std::size_t backlog_bytes_ = 0;
   std::uint8_t next_seq_ = 0;
-  std::string out_;          // encoded bytes, out_[out_pos_ ...] not yet written
+  std::string out_;  // encoded; out_[out_pos_ ...] not yet written
   std::size_t out_pos_ = 0;
-  std::size_t exempt_end_ = 0;  // out_[.. exempt_end_) needs no credit (ACK, NAK, RESET)
+  std::size_t exempt_end_ = 0;  // out_[out_pos_, exempt_end_) needs no credit
   std::uint64_t written_ = 0;   // tx_off, unwrapped
   std::uint16_t peer_credit_ = 0;
   bool gap_zero_ = true;
   Clock::time_point last_write_;
   Clock::time_point last_exempt_;
+  bool poll_now_ = false;   // an ACK with POLL is due
+  bool final_now_ = false;  // an ACK with FINAL is due
+  bool poll_outstanding_ = false;
 
   // Receiving.
   std::uint8_t expected_ = 0;
-  std::uint8_t last_ack_sent_ = 0xFF;
   std::uint16_t credit_sent_ = 0;
   std::uint64_t anchor_stream_ = 0;  // bytes_read just past the last valid frame
   std::uint16_t anchor_woff_ = 0;    // the peer's offset at that point
-  bool anchored_ = false;
   std::size_t deliveries_unacked_ = 0;
-  Clock::time_point delack_due_ = Clock::time_point::max();
   bool ack_now_ = false;
-  bool final_now_ = false;
+  Clock::time_point delack_due_ = Clock::time_point::max();
   bool nak_pending_ = false;
   NakReason nak_reason_ = NakReason::damaged;
-  Clock::time_point last_nak_;
   bool nak_sent_for_expected_ = false;
-  Clock::time_point last_byte_in_;
+  Clock::time_point last_nak_;
   Clock::time_point stall_due_ = Clock::time_point::max();
   Clock::duration stall_backoff_{};
   Clock::time_point console_flush_due_ = Clock::time_point::max();
@@ -221,11 +237,11 @@ class LinkEndpoint {
   Clock::time_point rtx_due_ = Clock::time_point::max();
   Clock::time_point go_back_started_;
   std::uint8_t go_back_ack_ = 0;
-  bool poll_outstanding_ = false;
+  bool went_back_ = false;
   Clock::duration heartbeat_{};
   Clock::time_point persist_due_ = Clock::time_point::max();
 
-  // Adaptation under noise.
+  // Adaptation under noise: payload per frame and frames in flight.
   std::size_t chunk_limit_ = 0;
   std::size_t flight_limit_ = 0;
   std::size_t clean_streak_ = 0;

@@ -1,0 +1,152 @@
+// The sending half of the link endpoint: queues, the window, go-back-N's
+// retransmissions, link credit and the encoding of every frame.
+
+#include <algorithm>
+#include <utility>
+
+#include "endpoint_limits.hpp"
+#include "usock/proxy/endpoint.hpp"
+
+namespace usock::proxy {
+
+std::size_t LinkEndpoint::max_payload() const noexcept {
+  const std::size_t mtu = in_session_ ? peer_.mtu : kHandshakeMtu;
+  return mtu - kMinBodySize;
+}
+
+std::uint16_t LinkEndpoint::tx_end() const noexcept {
+  return static_cast<std::uint16_t>(written_ + (out_.size() - out_pos_));
+}
+
+bool LinkEndpoint::credit_covers(std::uint16_t offset) const noexcept {
+  return static_cast<std::int16_t>(peer_credit_ - offset) > 0;
+}
+
+bool LinkEndpoint::exempt_allowed(Clock::time_point now) const noexcept {
+  // Exempt frames go into the buffer only ahead of paid ones, and without
+  // credit at most one per RTO (PROTOCOL.md 6.1).
+  const bool slot_free = out_pos_ == out_.size() || exempt_end_ == out_.size();
+  return slot_free && (credit_covers(tx_end()) || now - last_exempt_ >= rto_);
+}
+
+void LinkEndpoint::queue_sequenced(Header header, std::string payload) {
+  backlog_bytes_ += payload.size();
+  // DATA is cut when numbered, at the frame size of that moment; other
+  // messages are fragments from the start (PROTOCOL.md 8.1).
+  const std::size_t fragment = chunk_limit_;
+  if (header.type == FrameType::data || payload.size() <= fragment) {
+    unsent_.push_back(Outgoing{header, std::move(payload)});
+    return;
+  }
+  for (std::size_t at = 0; at < payload.size(); at += fragment) {
+    Header piece = header;
+    const bool last = payload.size() - at <= fragment;
+    if (!last) piece.flags |= frame_flag::more;
+    if (at > 0) piece.flags &= static_cast<std::uint8_t>(~frame_flag::wnd);
+    unsent_.push_back(Outgoing{piece, payload.substr(at, fragment)});
+  }
+}
+
+LinkEndpoint::Outgoing LinkEndpoint::number_next() {
+  Outgoing frame;
+  Outgoing& front = unsent_.front();
+  if (front.header.type == FrameType::data) {
+    // Only the first piece carries the WND prefix; chunk_limit_ counts it.
+    const std::size_t size = std::min(chunk_limit_, front.payload.size() - front.taken);
+    frame.header = front.header;
+    frame.payload = front.payload.substr(front.taken, size);
+    front.taken += size;
+    front.header.flags &= static_cast<std::uint8_t>(~frame_flag::wnd);
+    if (front.taken == front.payload.size()) unsent_.pop_front();
+  } else {
+    frame = std::move(front);
+    unsent_.pop_front();
+  }
+  frame.header.seq = next_seq_++;
+  return frame;
+}
+
+void LinkEndpoint::encode(Header header, std::string_view payload, bool exempt,
+                          Clock::time_point now) {
+  const bool idle = out_pos_ == out_.size() && now - last_write_ >= limits::gap;
+  if (gap_zero_ || idle) out_.push_back('\0');
+  gap_zero_ = false;
+  if (!is_sequenced(header.type)) header.seq = next_seq_;
+  header.ack = static_cast<std::uint8_t>(expected_ - 1);
+  header.credit = granted_credit();
+  header.woff = tx_end();
+  encode_frame(header, payload, out_);
+  if (exempt) {
+    exempt_end_ = out_.size();
+    if (!credit_covers(tx_end())) last_exempt_ = now;
+  }
+  credit_sent_ = header.credit;
+  deliveries_unacked_ = 0;
+  delack_due_ = Clock::time_point::max();
+  ack_now_ = false;
+}
+
+bool LinkEndpoint::fill_control(Clock::time_point now) {
+  if (nak_pending_ && exempt_allowed(now)) {
+    Header header;
+    header.type = FrameType::nak;
+    const char reason = static_cast<char>(nak_reason_);
+    encode(header, std::string_view(&reason, 1), true, now);
+    nak_pending_ = false;
+    nak_sent_for_expected_ = true;
+    last_nak_ = now;
+    ++stats_.naks_sent;
+    return true;
+  }
+  if (control_.empty()) return false;
+  const Outgoing& frame = control_.front();
+  const bool exempt =
+      frame.header.type == FrameType::reset || frame.header.type == FrameType::announce;
+  if (exempt ? !exempt_allowed(now) : !credit_covers(tx_end())) return false;
+  encode(frame.header, frame.payload, exempt, now);
+  control_.pop_front();
+  return true;
+}
+
+bool LinkEndpoint::fill_sequenced(Clock::time_point now) {
+  if (!in_session_ || !credit_covers(tx_end())) return false;
+  if (resend_from_ < in_flight_.size()) {
+    Outgoing& frame = in_flight_[resend_from_++];
+    frame.resent = true;
+    Header header = frame.header;
+    header.flags |= frame_flag::retx;
+    gap_zero_ = true;  // flushes whatever half frame the peer holds (PROTOCOL.md 3.1)
+    encode(header, frame.payload, false, now);
+    ++stats_.frames_resent;
+  } else {
+    const std::size_t window = std::min<std::size_t>(flight_limit_, config_.txw);
+    if (unsent_.empty() || in_flight_.size() >= window) return false;
+    Outgoing frame = number_next();
+    frame.sent_at = now;
+    encode(frame.header, frame.payload, false, now);
+    ++stats_.frames_sent;
+    stats_.payload_sent += frame.payload.size();
+    in_flight_.push_back(std::move(frame));
+    resend_from_ = in_flight_.size();
+  }
+  if (rtx_due_ == Clock::time_point::max()) rtx_due_ = now + rto_;
+  return true;
+}
+
+void LinkEndpoint::fill_output(Clock::time_point now) {
+  while (out_.size() - out_pos_ < limits::out_batch) {
+    if (!fill_control(now) && !fill_sequenced(now)) break;
+  }
+  const bool ack_due = in_session_ && ack_now_;
+  if ((ack_due || poll_now_ || final_now_) && exempt_allowed(now)) {
+    Header header;
+    header.type = FrameType::ack;
+    if (poll_now_) header.flags |= frame_flag::poll;
+    if (final_now_) header.flags |= frame_flag::final;
+    encode(header, {}, true, now);
+    poll_now_ = false;
+    final_now_ = false;
+  }
+}
+
+}  // namespace usock::proxy
