@@ -46,8 +46,7 @@ bool DevicePoller::collect(std::vector<PollEvent>& out, std::size_t max_events) 
       continue;
     }
     // Errors and hang-ups are reported whether asked for or not, as poll() does.
-    const unsigned ready =
-        entry.mirror->readiness() & (entry.events | pollev::err | pollev::hup);
+    const unsigned ready = entry.mirror->readiness() & (entry.events | pollev::err | pollev::hup);
     if (ready != 0 && out.size() < max_events) out.push_back(PollEvent{entry.token, ready});
     ++it;
   }

@@ -69,7 +69,8 @@ std::pair<std::unique_ptr<SocketBackend>, SockAddr> DeviceSocket::accept(Wait wa
   check_usable();
   if (!mirror_->listening) raise(EINVAL);
   Mirror& listener = *mirror_;
-  if (!session_->wait_until(lock, wait, [&] { return !listener.accepted.empty() || listener.broken; })) {
+  if (!session_->wait_until(lock, wait,
+                            [&] { return !listener.accepted.empty() || listener.broken; })) {
     raise_wait_over(wait);
   }
   if (listener.accepted.empty()) throw *listener.broken;

@@ -48,8 +48,7 @@ class DeviceSocket final : public SocketBackend {
   // closed socket, a failure a call that was not awaited left behind.
   void check_usable();
   std::size_t send_stream(Lock& lock, std::span<const char> data, Wait wait);
-  std::size_t send_datagram(Lock& lock, std::span<const char> data, const SockAddr& to,
-                            Wait wait);
+  std::size_t send_datagram(Lock& lock, std::span<const char> data, const SockAddr& to, Wait wait);
   std::size_t recv_stream(Lock& lock, std::span<char> buffer, int flags, Wait wait);
   std::pair<std::size_t, SockAddr> recv_datagram(Lock& lock, std::span<char> buffer, int flags,
                                                  Wait wait);

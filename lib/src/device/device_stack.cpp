@@ -75,8 +75,7 @@ std::unique_ptr<DeviceStack> DeviceStack::open(const LinkAddress& address,
   return std::unique_ptr<DeviceStack>(new DeviceStack(std::move(session)));
 }
 
-DeviceStack::DeviceStack(std::shared_ptr<device::Session> session)
-    : session_(std::move(session)) {}
+DeviceStack::DeviceStack(std::shared_ptr<device::Session> session) : session_(std::move(session)) {}
 
 DeviceStack::~DeviceStack() {
   try {

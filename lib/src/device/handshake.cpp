@@ -79,8 +79,8 @@ void Session::on_hello_ack(const proxy::HelloAck& ack, Clock::time_point now) {
   peer.mtu = ack.mtu;
   peer.max_message = ack.max_msg;
   if (ack.baud > 0) {
-    peer.byte_time = std::chrono::duration_cast<Clock::duration>(
-        std::chrono::duration<double>(10.0 / ack.baud));
+    peer.byte_time =
+        std::chrono::duration_cast<Clock::duration>(std::chrono::duration<double>(10.0 / ack.baud));
   }
   endpoint_.start_session(peer, now);
   endpoint_.set_heartbeat(std::chrono::seconds(1));

@@ -148,8 +148,8 @@ void Session::on_reset(const proxy::Reset& reset) {
     case Reason::version:
       return fail(LinkError::Kind::handshake, "device refused the protocol version" + detail);
     case Reason::protocol:
-      return fail(LinkError::Kind::lost, "device link lost (the device saw a protocol error" +
-                                             detail + ")");
+      return fail(LinkError::Kind::lost,
+                  "device link lost (the device saw a protocol error" + detail + ")");
     case Reason::shutdown:
       break;
   }
@@ -183,8 +183,7 @@ void Session::on_result(const proxy::Header& header, const proxy::Result& result
         mirror->deferred_sticky = true;
       } else {
         const OSError error = board_error(result.code, result.text);
-        mirror->deferred =
-            OSError(error.code(), done.what + " failed earlier: " + error.reason());
+        mirror->deferred = OSError(error.code(), done.what + " failed earlier: " + error.reason());
       }
       return;
     case Handling::connect:

@@ -3,14 +3,13 @@
 // queueing, runs the endpoint's timers and the session's own (handshake,
 // liveness, marker confirmation), and notifies every waiter after each turn.
 #include <poll.h>
+#include <spdlog/spdlog.h>
 #include <unistd.h>
 
 #include <algorithm>
 #include <array>
 #include <cerrno>
 #include <cstdio>
-
-#include <spdlog/spdlog.h>
 
 #include "session.hpp"
 
@@ -97,11 +96,11 @@ void Session::pump(Clock::time_point now) {
   storm_.valid_frames(frames - frames_seen_);
   frames_seen_ = frames;
   if (storm_.raging(now) && phase_ != Phase::failed) {
-    fail(LinkError::Kind::noisy, "device link unusable: " +
-                                     std::to_string(storm_.damaged_of_window()) + " of " +
-                                     std::to_string(CrcStorm::kWindow) +
-                                     " frames damaged (wrong baud rate? this port is at " +
-                                     std::to_string(link_.address().baud) + ")");
+    fail(LinkError::Kind::noisy,
+         "device link unusable: " + std::to_string(storm_.damaged_of_window()) + " of " +
+             std::to_string(CrcStorm::kWindow) +
+             " frames damaged (wrong baud rate? this port is at " +
+             std::to_string(link_.address().baud) + ")");
   }
   check_handshake(now);
   check_marker(now);
@@ -118,7 +117,8 @@ void Session::write_output(Clock::time_point now) {
       const std::size_t written = link_.write_some(out, Wait::until(Clock::now()));
       endpoint_.wrote(written, now);
     } catch (const OSError& error) {
-      if (!would_block(error)) fail(LinkError::Kind::lost, "device link lost (" + error.reason() + ")");
+      if (!would_block(error))
+        fail(LinkError::Kind::lost, "device link lost (" + error.reason() + ")");
       return;
     }
   }

@@ -1,13 +1,12 @@
 #include "session.hpp"
 
+#include <spdlog/spdlog.h>
 #include <sys/eventfd.h>
 #include <unistd.h>
 
 #include <cerrno>
 #include <random>
 #include <stdexcept>
-
-#include <spdlog/spdlog.h>
 
 #include "usock/proxy/errors.hpp"
 #include "usock/proxy/wire.hpp"
@@ -123,13 +122,18 @@ std::uint16_t Session::call(const proxy::Message& message, std::uint8_t sock, Ha
   } catch (const std::length_error&) {
     throw OSError::from_errno(EMSGSIZE);
   }
-  pending_.emplace(req, Pending{proxy::message_type(message), sock, handling, std::move(what)});
+  Pending pending;
+  pending.call = proxy::message_type(message);
+  pending.sock = sock;
+  pending.handling = handling;
+  pending.what = std::move(what);
+  pending_.emplace(req, std::move(pending));
   wake();
   return req;
 }
 
-proxy::ResultBody Session::call_and_wait(Lock& lock, const proxy::Message& message,
-                                         Mirror* mirror, Wait wait) {
+proxy::ResultBody Session::call_and_wait(Lock& lock, const proxy::Message& message, Mirror* mirror,
+                                         Wait wait) {
   const std::uint8_t sock = mirror ? mirror->id : 0;
   const std::uint16_t req = call(message, sock, Handling::awaited);
   if (!wait_until(lock, wait, [&] { return pending_.at(req).done; })) {

@@ -151,7 +151,7 @@ class Session {
   enum class Phase { listening, hello_sent, open, finished, failed };
 
   struct Pending {
-    proxy::FrameType call;
+    proxy::FrameType call = proxy::FrameType::result;
     std::uint8_t sock = 0;
     Handling handling = Handling::awaited;
     std::string what;
