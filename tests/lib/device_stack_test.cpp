@@ -51,8 +51,13 @@ LinkError::Kind link_error_kind(Call&& call) {
   return LinkError::Kind::lost;
 }
 
-// A connected TCP socket on the board, with its id.
-std::pair<Socket, std::uint8_t> connected(Stack& stack, ScriptedBoard& board) {
+// A connected TCP socket on the board, and its id there.
+struct Client {
+  Socket socket;
+  std::uint8_t id;
+};
+
+Client connected(Stack& stack, ScriptedBoard& board) {
   Socket s = stack.socket();
   s.connect(SockAddr::ipv4({93, 184, 215, 14}, 80));
   return {std::move(s), board.await(FrameType::socket).header.sock};
@@ -99,7 +104,9 @@ TEST_CASE("device stack: an empty getaddrinfo answer is EAI_NONAME") {
 TEST_CASE("device stack: a client sends and receives with no round trip per call") {
   ScriptedBoard board;
   auto stack = open_on(board);
-  auto [s, id] = connected(*stack, board);
+  Client client = connected(*stack, board);
+  Socket& s = client.socket;
+  const std::uint8_t id = client.id;
   CHECK(s.getpeername() == SockAddr::ipv4({93, 184, 215, 14}, 80));
   CHECK(s.getsockname() == SockAddr::ipv4({10, 0, 0, 2}, 40000));
   CHECK(s.getsocketsta() == TcpState::established);
@@ -123,7 +130,8 @@ TEST_CASE("device stack: a client sends and receives with no round trip per call
 TEST_CASE("device stack: recv without data raises EAGAIN or ETIMEDOUT") {
   ScriptedBoard board;
   auto stack = open_on(board);
-  auto [s, id] = connected(*stack, board);
+  Client client = connected(*stack, board);
+  Socket& s = client.socket;
   s.settimeout(0);
   CHECK(error_code([&] { s.recv(10); }) == EAGAIN);
   s.settimeout(0.05);
@@ -133,7 +141,9 @@ TEST_CASE("device stack: recv without data raises EAGAIN or ETIMEDOUT") {
 TEST_CASE("device stack: send stops at the board's credit until WINDOW") {
   ScriptedBoard board;
   auto stack = open_on(board);
-  auto [s, id] = connected(*stack, board);
+  Client client = connected(*stack, board);
+  Socket& s = client.socket;
+  const std::uint8_t id = client.id;
   s.settimeout(0);
   const std::string big(3000, 'x');
   CHECK(s.send(big) == ScriptedBoard::kSockBuf);
@@ -232,7 +242,8 @@ TEST_CASE("device stack: datagrams travel with their addresses") {
 TEST_CASE("device stack: a device reset fails a waiting call at once") {
   ScriptedBoard board;
   auto stack = open_on(board);
-  auto [s, id] = connected(*stack, board);
+  Client client = connected(*stack, board);
+  Socket& s = client.socket;
   auto waiting =
       std::async(std::launch::async, [&] { return link_error_kind([&] { s.recv(10); }); });
   board.send(proxy::Reset{proxy::ResetReason::no_session, ScriptedBoard::kBootId + 1, ""});
@@ -246,7 +257,8 @@ TEST_CASE("device stack: a device reset fails a waiting call at once") {
 TEST_CASE("device stack: an ANNOUNCE with a new boot id is a reset") {
   ScriptedBoard board;
   auto stack = open_on(board);
-  auto [s, id] = connected(*stack, board);
+  Client client = connected(*stack, board);
+  Socket& s = client.socket;
   board.send(proxy::Announce{1, 1, ScriptedBoard::kBootId ^ 0xFFFF});
   s.settimeout(20.0);
   CHECK(link_error_kind([&] { s.recv(10); }) == LinkError::Kind::reset);
@@ -255,7 +267,6 @@ TEST_CASE("device stack: an ANNOUNCE with a new boot id is a reset") {
 TEST_CASE("device stack: a silent device means the link is lost") {
   ScriptedBoard board;
   auto stack = open_on(board);
-  auto [s, id] = connected(*stack, board);
   board.go_silent();
   CHECK(link_error_kind([&] { stack->getaddrinfo("example.com", "80"); }) == LinkError::Kind::lost);
 }
@@ -263,7 +274,8 @@ TEST_CASE("device stack: a silent device means the link is lost") {
 TEST_CASE("device stack: a reset marker the agent does not confirm ends the session") {
   ScriptedBoard board;
   auto stack = open_on(board);
-  auto [s, id] = connected(*stack, board);
+  Client client = connected(*stack, board);
+  Socket& s = client.socket;
   board.write_console("ets Jul 29 2019 12:21:46\r\n\r\nrst:0x1 (POWERON_RESET),boot:0x13\r\n");
   board.go_silent();
   s.settimeout(20.0);
@@ -273,7 +285,9 @@ TEST_CASE("device stack: a reset marker the agent does not confirm ends the sess
 TEST_CASE("device stack: a reset marker the agent answers is only a warning") {
   ScriptedBoard board;
   auto stack = open_on(board);
-  auto [s, id] = connected(*stack, board);
+  Client client = connected(*stack, board);
+  Socket& s = client.socket;
+  const std::uint8_t id = client.id;
   board.write_console("MPY: soft reboot\r\n");
   // The session goes on: a call after the confirmation window still works.
   std::this_thread::sleep_for(500ms);
