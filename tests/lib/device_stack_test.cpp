@@ -314,3 +314,14 @@ TEST_CASE("device stack: a missing device path is not_found") {
   REQUIRE(address);
   CHECK(link_error_kind([&] { DeviceStack::open(*address, {}); }) == LinkError::Kind::not_found);
 }
+
+TEST_CASE("device stack: a socket that outlives its stack fails instead of waiting") {
+  ScriptedBoard board;
+  auto stack = open_on(board);
+  Client client = connected(*stack, board);
+  Socket& s = client.socket;
+  stack.reset();
+  CHECK(link_error_kind([&] { s.recv(10); }) == LinkError::Kind::lost);
+  // close() never throws, even now.
+  s.close();
+}

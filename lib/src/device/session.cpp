@@ -4,6 +4,7 @@
 #include <sys/eventfd.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <random>
 #include <stdexcept>
@@ -78,8 +79,11 @@ void Session::finish(Wait wait) {
   endpoint_.send(proxy::Bye{true});
   wake();
   // The device answers at once; go-back-N resends a lost BYE or BYE_ACK.
-  // PROTOCOL.md 7.6 gives up after two tries, which the bound covers.
-  const auto bye_bound = Wait::until(Clock::now() + std::chrono::seconds(2));
+  // PROTOCOL.md 7.6 gives up after two tries, which 2 s covers; the
+  // caller's own bound comes first.
+  const int left_ms = wait.remaining_ms();
+  const auto bye_ms = left_ms < 0 ? 2000 : std::min(left_ms, 2000);
+  const auto bye_bound = Wait::until(Clock::now() + std::chrono::milliseconds(bye_ms));
   if (!wait_until(lock, bye_bound, [&] { return bye_acked_; })) {
     spdlog::info("device: no BYE_ACK from the board; leaving it anyway");
   }
@@ -91,6 +95,20 @@ void Session::stop() noexcept {
   {
     Lock lock(mutex_);
     stopping_ = true;
+    if (phase_ == Phase::open) {
+      // Leaving without BYE (PROTOCOL.md 7.5): the agent closes our sockets
+      // now instead of after T_host_gone. Best effort, without waiting.
+      proxy::Reset reset;
+      reset.reason = proxy::ResetReason::shutdown;
+      try {
+        endpoint_.send(reset);
+        write_output(Clock::now());
+      } catch (...) {
+      }
+    }
+    // Sockets may outlive their stack by mistake: with no link thread left
+    // to wake them, their waits must end now rather than never.
+    if (phase_ != Phase::finished) fail(LinkError::Kind::lost, "the device stack was closed");
   }
   wake();
   if (thread_.joinable()) thread_.join();
