@@ -179,15 +179,17 @@ bool Board::pump_out(Clock::time_point now) {
 }
 
 void Board::wait(Clock::time_point now) {
-  auto deadline = std::min({link_->next_timer(), session_.next_timer(*link_), sockets_.next_timer(),
-                            outbound_.next_change(now)});
+  const bool write_blocked = !port_writable_ && !outbound_.ready(now).empty();
+  auto deadline =
+      std::min({link_->next_timer(), session_.next_timer(*link_), sockets_.next_timer()});
+  // A port that takes nothing now wakes us by its descriptor, not by the clock.
+  if (!write_blocked) deadline = std::min(deadline, outbound_.next_change(now));
   if (inbound_.queued() > 0) deadline = std::min(deadline, inbound_.next_change(now));
   const bool may_read = port_.connected() && inbound_.queued() < kMaxInbound;
   if (may_read && port_readable_) {
     // More may be there: read again at once, or when the pacing lets us.
     deadline = std::min(deadline, inbound_.admissible(now) > 0 ? now : inbound_.next_change(now));
   }
-  const bool write_blocked = !port_writable_ && !outbound_.ready(now).empty();
 
   const int read_fd = port_.read_fd();
   const int write_fd = port_.write_fd();
