@@ -7,4 +7,5 @@ set(USOCK_DOCUMENTED_TOOLS
   uecho
   uhttpget
   userve
+  uboard
 )

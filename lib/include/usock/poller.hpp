@@ -30,6 +30,11 @@ class Poller {
   // being asked for).
   const std::vector<PollEvent>& poll(std::optional<int> timeout_ms, std::size_t max_events = 256);
 
+  // The stack's own poller, unnarrated: for a stack's extensions
+  // (watch_fd) and for a program whose waits are its own machinery rather
+  // than calls worth narrating (uboard's event loop).
+  PollerBackend& backend() noexcept { return *backend_; }
+
  private:
   std::unique_ptr<PollerBackend> backend_;
   Tracer* tracer_;

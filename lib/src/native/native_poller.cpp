@@ -45,19 +45,32 @@ NativePoller::~NativePoller() {
   ::close(epoll_fd_);
 }
 
-void NativePoller::control(int op, SocketBackend& socket, unsigned events, std::uint64_t token) {
+void NativePoller::control(int op, int fd, unsigned events, std::uint64_t token) {
   epoll_event event{};
   event.events = to_epoll(events);
   event.data.u64 = token;
-  if (::epoll_ctl(epoll_fd_, op, fd_of(socket), &event) != 0) raise_errno(errno);
+  if (::epoll_ctl(epoll_fd_, op, fd, &event) != 0) raise_errno(errno);
 }
 
 void NativePoller::add(SocketBackend& socket, unsigned events, std::uint64_t token) {
-  control(EPOLL_CTL_ADD, socket, events, token);
+  control(EPOLL_CTL_ADD, fd_of(socket), events, token);
 }
 
 void NativePoller::modify(SocketBackend& socket, unsigned events, std::uint64_t token) {
-  control(EPOLL_CTL_MOD, socket, events, token);
+  control(EPOLL_CTL_MOD, fd_of(socket), events, token);
+}
+
+void NativePoller::watch_fd(int fd, unsigned events, std::uint64_t token) {
+  epoll_event event{};
+  event.events = to_epoll(events);
+  event.data.u64 = token;
+  if (::epoll_ctl(epoll_fd_, EPOLL_CTL_MOD, fd, &event) == 0) return;
+  if (errno != ENOENT) raise_errno(errno);
+  control(EPOLL_CTL_ADD, fd, events, token);
+}
+
+void NativePoller::unwatch_fd(int fd) {
+  if (::epoll_ctl(epoll_fd_, EPOLL_CTL_DEL, fd, nullptr) != 0) raise_errno(errno);
 }
 
 void NativePoller::remove(SocketBackend& socket) {

@@ -21,8 +21,12 @@ class NativePoller final : public PollerBackend {
   void remove(SocketBackend& socket) override;
   void wait(Wait wait, std::vector<PollEvent>& out, std::size_t max_events) override;
 
+  // A descriptor that is not a socket of this stack (usock::watch_fd).
+  void watch_fd(int fd, unsigned events, std::uint64_t token);
+  void unwatch_fd(int fd);
+
  private:
-  void control(int op, SocketBackend& socket, unsigned events, std::uint64_t token);
+  void control(int op, int fd, unsigned events, std::uint64_t token);
 
   int epoll_fd_;
   std::vector<epoll_event> buffer_;

@@ -87,4 +87,22 @@ std::unique_ptr<PollerBackend> NativeStack::do_poll() {
   return std::make_unique<native::NativePoller>();
 }
 
+namespace {
+
+native::NativePoller& native_poller(Poller& poller) {
+  auto* native = dynamic_cast<native::NativePoller*>(&poller.backend());
+  if (native == nullptr) throw OSError::from_errno(EINVAL);
+  return *native;
+}
+
+}  // namespace
+
+void watch_fd(Poller& poller, int fd, unsigned events, std::uint64_t token) {
+  native_poller(poller).watch_fd(fd, events, token);
+}
+
+void unwatch_fd(Poller& poller, int fd) {
+  native_poller(poller).unwatch_fd(fd);
+}
+
 }  // namespace usock
