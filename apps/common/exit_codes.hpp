@@ -11,6 +11,7 @@ enum ExitCode : int {
   kExitFailure = 1,            // anything without a more specific code
   kExitUsage = 2,              // bad options or arguments
   kExitBadUrl = 3,             // curl: URL malformed
+  kExitNoDevice = 5,           // curl (proxy not resolved): the --device does not exist
   kExitResolve = 6,            // curl: could not resolve host
   kExitConnect = 7,            // curl: failed to connect
   kExitWeirdReply = 8,         // curl: the server's reply is not HTTP (garbage, endless head)
@@ -25,9 +26,17 @@ enum ExitCode : int {
   kExitSend = 55,              // curl: failed sending network data
   kExitRecv = 56,              // curl: failure in receiving network data (reset, early close)
   kExitCertificate = 60,       // curl: the peer's certificate was refused
+  kExitDeviceHandshake = 97,   // curl (proxy handshake): no agent answers, versions differ
+  // PROTOCOL.md 13: failures of the line to a board, above curl's codes.
+  kExitLinkLost = 120,      // the board went silent or the port vanished
+  kExitDeviceReset = 121,   // the board reset during the run
+  kExitLinkNoisy = 122,     // too many damaged frames: wrong baud rate?
+  kExitAgentCrashed = 123,  // the agent on the board died
+  kExitInterrupted = 130,   // 128 + SIGINT: the agent or the tool was interrupted
 };
 
-// The exit code for an error that escaped a tool's main: resolver errors
+// The exit code for an error that escaped a tool's main: link errors give
+// the codes of PROTOCOL.md 13 (5, 7, 97, 120-123, 130), resolver errors
 // give 6, refused or unreachable peers 7, timeouts 28, a peer that went away
 // 55 (while sending) or 56 (reset), a failed TLS handshake 35, a refused
 // certificate 60, a TLS session broken later 56, the rest 1.

@@ -8,9 +8,13 @@
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
+#include <memory>
 
 #include "exit_codes.hpp"
+#include "usock/device_stack.hpp"
 #include "usock/error.hpp"
+#include "usock/link.hpp"
+#include "usock/link_error.hpp"
 #include "usock/native_stack.hpp"
 #include "usock/trace.hpp"
 #include "version.hpp"
@@ -46,6 +50,22 @@ void set_up_logging(const std::string& tool, const CommonOptions& common) {
   spdlog::set_default_logger(std::move(logger));
 }
 
+// The stack the calls run on: this host's, or the board's named by --device.
+std::unique_ptr<Stack> open_stack(const ToolCli& tool) {
+  if (tool.common().device.empty()) return std::make_unique<NativeStack>();
+  std::string error;
+  const auto address = parse_link_uri(tool.common().device, error);
+  DeviceOptions options;
+  options.tool = tool.name();
+  auto stack = DeviceStack::open(*address, options);
+  for (const auto& [name, value] : stack->properties())
+    spdlog::info("device {}: {}", name, value);
+  return stack;
+}
+
+// How long a finished tool waits for the board to take what it was sent.
+constexpr auto kFinishTime = std::chrono::seconds(5);
+
 }  // namespace
 
 ToolCli::ToolCli(std::string name, std::string description)
@@ -56,6 +76,14 @@ ToolCli::ToolCli(std::string name, std::string description)
   app_.add_flag("-q,--quiet", common_.quiet, "Log only errors on stderr")->excludes("-v");
   app_.add_flag("--trace", common_.trace,
                 "Narrate every socket call on stderr in MicroPython syntax");
+  app_.add_option("--device", common_.device,
+                  "Run the socket calls on a board: serial:///dev/ttyUSB0?baud=115200, a "
+                  "device path, tcp://HOST:PORT or stdio")
+      ->type_name("URI")
+      ->check([](const std::string& uri) {
+        std::string error;
+        return parse_link_uri(uri, error) ? std::string() : error;
+      });
 }
 
 std::string describe_code(const OSError& error) {
@@ -85,6 +113,10 @@ std::pair<std::string, std::string> explain(const std::exception& error) {
   if (const auto* failure = dynamic_cast<const Failure*>(&error)) {
     return {failure->what(), failure->cause()};
   }
+  // A link error's message is a whole sentence with its cause in it.
+  if (const auto* link_error = dynamic_cast<const LinkError*>(&error)) {
+    return {link_error->reason(), {}};
+  }
   if (const auto* os_error = dynamic_cast<const OSError*>(&error)) {
     return {os_error->reason(), describe_code(*os_error)};
   }
@@ -110,10 +142,14 @@ int run_tool(ToolCli& tool, int argc, char** argv, const std::function<int(Stack
   }
   set_up_logging(tool.name(), tool.common());
   try {
-    NativeStack stack;
     StreamTracer tracer(stderr);
-    if (tool.common().trace) stack.set_tracer(&tracer);
-    return body(stack);
+    const auto stack = open_stack(tool);
+    if (tool.common().trace) stack->set_tracer(&tracer);
+    const int code = body(*stack);
+    // A board may still hold data the tool sent, or reset before taking it:
+    // success is only success once it has.
+    stack->finish(Wait::until(Clock::now() + kFinishTime));
+    return code;
   } catch (const std::exception& error) {
     const auto [what, cause] = explain(error);
     report_error(tool.name(), what, cause);

@@ -24,6 +24,7 @@ struct CommonOptions {
   int verbosity = 0;  // -v repeats
   bool quiet = false;
   bool trace = false;
+  std::string device;  // --device URI: run the socket calls on a board
 };
 
 class ToolCli {
@@ -72,9 +73,10 @@ std::pair<std::string, std::string> explain(const std::exception& error);
 int exit_code_of(const std::exception& error);
 
 // Parses argv into `tool`, sets up logging, opens the network stack the tool
-// runs on (narrated on stderr with --trace), runs `body` on it and maps
-// failures to exit codes. `body` returns the exit code of a run that did not
-// throw. Tools get their Stack only here, so every tool runs on every stack.
+// runs on (this host's, or a board's with --device; narrated on stderr with
+// --trace), runs `body` on it, finishes the stack and maps failures to exit
+// codes. `body` returns the exit code of a run that did not throw. Tools get
+// their Stack only here, so every tool runs on every stack.
 int run_tool(ToolCli& tool, int argc, char** argv, const std::function<int(Stack&)>& body);
 
 // Writes `text` to stdout and flushes; a failed write is a Failure with exit 23.

@@ -5,7 +5,7 @@
 # nor their values: "-eq 0" holds while the first one is being typed.
 function __uecho_arguments_before_cursor --argument-names comparison count
     set -l words (commandline -opc)[2..-1]
-    argparse --stop-nonopt h/help version v/verbose q/quiet trace -- $words 2>/dev/null
+    argparse --stop-nonopt h/help version v/verbose q/quiet trace device= -- $words 2>/dev/null
     or return
     test (count $argv) $comparison $count
 end
@@ -16,6 +16,7 @@ complete -c uecho -l version -n 'not __fish_seen_subcommand_from server client' 
 complete -c uecho -s v -l verbose -n 'not __fish_seen_subcommand_from server client; and not __fish_seen_argument -s q -l quiet' -d 'Log more on stderr (repeat for more: -vv debug, -vvv trace)'
 complete -c uecho -s q -l quiet -n 'not __fish_seen_subcommand_from server client; and not __fish_seen_argument -s v -l verbose' -d 'Log only errors on stderr'
 complete -c uecho -l trace -n 'not __fish_seen_subcommand_from server client' -d 'Narrate every socket call on stderr in MicroPython syntax'
+complete -c uecho -l device -n 'not __fish_seen_subcommand_from server client' -x -d 'Run the socket calls on a board: serial:///dev/ttyUSB0?baud=115200, a device path, tcp://HOST:PORT or stdio'
 complete -c uecho -n 'not __fish_seen_subcommand_from server client; and __uecho_arguments_before_cursor -eq 0' -a server -d 'Echo back whatever clients send'
 complete -c uecho -n 'not __fish_seen_subcommand_from server client; and __uecho_arguments_before_cursor -eq 0' -a client -d 'Send a message and print the echo, or measure'
 
@@ -33,6 +34,7 @@ complete -c uecho -l version -n '__fish_seen_subcommand_from server' -d 'Print t
 complete -c uecho -s v -l verbose -n '__fish_seen_subcommand_from server; and not __fish_seen_argument -s q -l quiet' -d 'Log more on stderr (repeat for more: -vv debug, -vvv trace)'
 complete -c uecho -s q -l quiet -n '__fish_seen_subcommand_from server; and not __fish_seen_argument -s v -l verbose' -d 'Log only errors on stderr'
 complete -c uecho -l trace -n '__fish_seen_subcommand_from server' -d 'Narrate every socket call on stderr in MicroPython syntax'
+complete -c uecho -l device -n '__fish_seen_subcommand_from server' -x -d 'Run the socket calls on a board: serial:///dev/ttyUSB0?baud=115200, a device path, tcp://HOST:PORT or stdio'
 
 complete -c uecho -s h -l help -n '__fish_seen_subcommand_from client' -d 'Print this help message and exit'
 complete -c uecho -l host -n '__fish_seen_subcommand_from client' -x -a '(__fish_print_hostnames)' -d 'Address or name to listen on / connect to (default 127.0.0.1, ::1 with -6)'
@@ -51,3 +53,4 @@ complete -c uecho -l version -n '__fish_seen_subcommand_from client' -d 'Print t
 complete -c uecho -s v -l verbose -n '__fish_seen_subcommand_from client; and not __fish_seen_argument -s q -l quiet' -d 'Log more on stderr (repeat for more: -vv debug, -vvv trace)'
 complete -c uecho -s q -l quiet -n '__fish_seen_subcommand_from client; and not __fish_seen_argument -s v -l verbose' -d 'Log only errors on stderr'
 complete -c uecho -l trace -n '__fish_seen_subcommand_from client' -d 'Narrate every socket call on stderr in MicroPython syntax'
+complete -c uecho -l device -n '__fish_seen_subcommand_from client' -x -d 'Run the socket calls on a board: serial:///dev/ttyUSB0?baud=115200, a device path, tcp://HOST:PORT or stdio'

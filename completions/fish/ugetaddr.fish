@@ -5,7 +5,7 @@
 # nor their values: "-eq 0" holds while the first one is being typed.
 function __ugetaddr_arguments_before_cursor --argument-names comparison count
     set -l words (commandline -opc)[2..-1]
-    argparse h/help version v/verbose q/quiet trace 4/ipv4 6/ipv6 t/type= p/proto= f/flags= python json s/short r/reverse -- $words 2>/dev/null
+    argparse h/help version v/verbose q/quiet trace device= 4/ipv4 6/ipv6 t/type= p/proto= f/flags= python json s/short r/reverse -- $words 2>/dev/null
     or return
     test (count $argv) $comparison $count
 end
@@ -16,6 +16,7 @@ complete -c ugetaddr -l version -d 'Print the version and exit'
 complete -c ugetaddr -s v -l verbose -n 'not __fish_seen_argument -s q -l quiet' -d 'Log more on stderr (repeat for more: -vv debug, -vvv trace)'
 complete -c ugetaddr -s q -l quiet -n 'not __fish_seen_argument -s v -l verbose' -d 'Log only errors on stderr'
 complete -c ugetaddr -l trace -d 'Narrate every socket call on stderr in MicroPython syntax'
+complete -c ugetaddr -l device -x -d 'Run the socket calls on a board: serial:///dev/ttyUSB0?baud=115200, a device path, tcp://HOST:PORT or stdio'
 complete -c ugetaddr -s 4 -l ipv4 -n 'not __fish_seen_argument -s 6 -l ipv6' -d 'Only IPv4 addresses'
 complete -c ugetaddr -s 6 -l ipv6 -n 'not __fish_seen_argument -s 4 -l ipv4' -d 'Only IPv6 addresses'
 complete -c ugetaddr -s t -l type -x -a 'stream dgram raw' -d 'Only this socket type: stream, dgram, raw or a number'

@@ -15,6 +15,10 @@ bool is_supported_baud(unsigned baud);
 // Raises OSError(EINVAL) for a rate termios does not know.
 void make_raw_serial(int fd, unsigned baud);
 
+// Whether `path` (after symlinks) is the slave side of a pseudo-terminal:
+// a line with no rate of its own, however its baud is set.
+bool is_pseudo_terminal(const std::string& path);
+
 // Drops DTR and RTS (ignored where the line has no modem lines, as a pty).
 void drop_modem_lines(int fd);
 

@@ -11,6 +11,7 @@
 
 #include "usock/proxy/errors.hpp"
 #include "usock/proxy/wire.hpp"
+#include "usock/serial.hpp"
 
 namespace usock::device {
 namespace {
@@ -24,8 +25,10 @@ proxy::EndpointConfig endpoint_config(const LinkAddress& address) {
   config.mtu = proxy::kHostMtu;
   config.txw = 32;
   // A serial port paces bytes at its baud rate (10 bits a byte, 8N1); a TCP
-  // stream or stdio does not, and the 20 ms floors of PROTOCOL.md 5.4 apply.
-  if (address.kind == LinkAddress::Kind::serial && address.baud > 0) {
+  // stream, stdio or a pty does not, and the 20 ms floors of PROTOCOL.md 5.4
+  // apply unless the board's HELLO_ACK names a rate (uboard --baud).
+  if (address.kind == LinkAddress::Kind::serial && address.baud > 0 &&
+      !is_pseudo_terminal(address.path)) {
     config.byte_time = std::chrono::duration_cast<Clock::duration>(
         std::chrono::duration<double>(10.0 / address.baud));
   }

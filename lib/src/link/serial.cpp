@@ -6,8 +6,10 @@
 #include <unistd.h>
 
 #include <cerrno>
+#include <climits>
 #include <cstdlib>
 #include <optional>
+#include <string_view>
 #include <utility>
 
 #include "usock/error.hpp"
@@ -95,6 +97,12 @@ Pty::Pty(Pty&& other) noexcept
 Pty::~Pty() {
   if (keeper_ >= 0) ::close(keeper_);
   if (master_ >= 0) ::close(master_);
+}
+
+bool is_pseudo_terminal(const std::string& path) {
+  char resolved[PATH_MAX];
+  if (::realpath(path.c_str(), resolved) == nullptr) return false;
+  return std::string_view(resolved).starts_with("/dev/pts/");
 }
 
 }  // namespace usock

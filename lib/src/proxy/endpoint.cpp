@@ -117,18 +117,13 @@ bool LinkEndpoint::next_event(Event& event) {
 
 std::string_view LinkEndpoint::output(Clock::time_point now) {
   fill_output(now);
-  const std::size_t pending = out_.size() - out_pos_;
-  const std::size_t exempt = exempt_end_ > out_pos_ ? exempt_end_ - out_pos_ : 0;
-  const auto first_paid = static_cast<std::uint16_t>(written_ + exempt);
-  const auto room = static_cast<std::int16_t>(peer_credit_ - first_paid);
-  const std::size_t paid = std::min<std::size_t>(pending - exempt, room > 0 ? room : 0);
-  if (exempt + paid < pending) {
-    // Stuck for credit: probe if no advertisement comes (the persist timer).
-    if (persist_due_ == Clock::time_point::max()) persist_due_ = now + rto_;
-  } else {
+  if (!blocked_for_credit_) {
     persist_due_ = Clock::time_point::max();
+  } else if (persist_due_ == Clock::time_point::max()) {
+    // Stuck for credit: probe if no advertisement comes (the persist timer).
+    persist_due_ = now + rto_;
   }
-  return std::string_view(out_).substr(out_pos_, exempt + paid);
+  return std::string_view(out_).substr(out_pos_);
 }
 
 void LinkEndpoint::wrote(std::size_t count, Clock::time_point now) {
@@ -140,10 +135,8 @@ void LinkEndpoint::wrote(std::size_t count, Clock::time_point now) {
   if (out_pos_ == out_.size()) {
     out_.clear();
     out_pos_ = 0;
-    exempt_end_ = 0;
   } else if (out_pos_ >= limits::out_batch) {
     out_.erase(0, out_pos_);
-    exempt_end_ = exempt_end_ > out_pos_ ? exempt_end_ - out_pos_ : 0;
     out_pos_ = 0;
   }
 }
@@ -158,8 +151,7 @@ Clock::time_point LinkEndpoint::next_timer() const noexcept {
   if (heartbeat_due()) due = std::min(due, last_write_ + heartbeat_);
   // An ACK or NAK held back for want of credit may go one RTO after the last.
   const bool exempt_waiting = (in_session_ && ack_now_) || nak_pending_ || poll_now_ || final_now_;
-  const bool slot_free = out_pos_ == out_.size() || exempt_end_ == out_.size();
-  if (exempt_waiting && slot_free && !credit_covers(tx_end())) {
+  if (exempt_waiting && !credit_covers(tx_end())) {
     due = std::min(due, last_exempt_ + rto_);
   }
   return due;

@@ -22,11 +22,23 @@ bool LinkEndpoint::credit_covers(std::uint16_t offset) const noexcept {
   return static_cast<std::int16_t>(peer_credit_ - offset) > 0;
 }
 
+bool LinkEndpoint::credit_covers_frame(std::size_t payload_size) noexcept {
+  // A paid frame is queued only when the credit covers all of it, so no
+  // byte ever waits in the buffer for credit and an ACK or NAK can always
+  // follow the frames out: held behind them, it could not bring the peer
+  // the credit both sides would be waiting for. A frame larger than the
+  // peer's whole window (a misconfigured peer) starts on any credit.
+  const std::size_t window = in_session_ ? peer_.rx_win : limits::rx_safe_default;
+  const std::size_t wire = max_wire_size(kMinBodySize + payload_size) + 1;
+  const bool covered =
+      credit_covers(static_cast<std::uint16_t>(tx_end() + std::min(wire, window) - 1));
+  if (!covered) blocked_for_credit_ = true;
+  return covered;
+}
+
 bool LinkEndpoint::exempt_allowed(Clock::time_point now) const noexcept {
-  // Exempt frames go into the buffer only ahead of paid ones, and without
-  // credit at most one per RTO (PROTOCOL.md 6.1).
-  const bool slot_free = out_pos_ == out_.size() || exempt_end_ == out_.size();
-  return slot_free && (credit_covers(tx_end()) || now - last_exempt_ >= rto_);
+  // Without credit, at most one exempt frame per RTO (PROTOCOL.md 6.1).
+  return credit_covers(tx_end()) || now - last_exempt_ >= rto_;
 }
 
 void LinkEndpoint::queue_sequenced(Header header, std::string payload) {
@@ -76,10 +88,7 @@ void LinkEndpoint::encode(Header header, std::string_view payload, bool exempt,
   header.credit = granted_credit();
   header.woff = tx_end();
   encode_frame(header, payload, out_);
-  if (exempt) {
-    exempt_end_ = out_.size();
-    if (!credit_covers(tx_end())) last_exempt_ = now;
-  }
+  if (exempt && !credit_covers(tx_end())) last_exempt_ = now;
   credit_sent_ = header.credit;
   deliveries_unacked_ = 0;
   delack_due_ = Clock::time_point::max();
@@ -102,15 +111,21 @@ bool LinkEndpoint::fill_control(Clock::time_point now) {
   const Outgoing& frame = control_.front();
   const bool exempt =
       frame.header.type == FrameType::reset || frame.header.type == FrameType::announce;
-  if (exempt ? !exempt_allowed(now) : !credit_covers(tx_end())) return false;
+  if (frame.header.type == FrameType::hello && !in_session_) {
+    // Each HELLO may use the budget of a board that heard nothing yet: a
+    // retry follows a silence long enough for it to have drained its buffer.
+    peer_credit_ = static_cast<std::uint16_t>(tx_end() + limits::rx_safe_default);
+  }
+  if (exempt ? !exempt_allowed(now) : !credit_covers_frame(frame.payload.size())) return false;
   encode(frame.header, frame.payload, exempt, now);
   control_.pop_front();
   return true;
 }
 
 bool LinkEndpoint::fill_sequenced(Clock::time_point now) {
-  if (!in_session_ || !credit_covers(tx_end())) return false;
+  if (!in_session_) return false;
   if (resend_from_ < in_flight_.size()) {
+    if (!credit_covers_frame(in_flight_[resend_from_].payload.size())) return false;
     Outgoing& frame = in_flight_[resend_from_++];
     frame.resent = true;
     Header header = frame.header;
@@ -121,6 +136,7 @@ bool LinkEndpoint::fill_sequenced(Clock::time_point now) {
   } else {
     const std::size_t window = std::min<std::size_t>(flight_limit_, config_.txw);
     if (unsent_.empty() || in_flight_.size() >= window) return false;
+    if (!credit_covers_frame(std::min(unsent_.front().payload.size(), chunk_limit_))) return false;
     Outgoing frame = number_next();
     frame.sent_at = now;
     encode(frame.header, frame.payload, false, now);
@@ -134,6 +150,7 @@ bool LinkEndpoint::fill_sequenced(Clock::time_point now) {
 }
 
 void LinkEndpoint::fill_output(Clock::time_point now) {
+  blocked_for_credit_ = false;
   while (out_.size() - out_pos_ < limits::out_batch) {
     if (!fill_control(now) && !fill_sequenced(now)) break;
   }

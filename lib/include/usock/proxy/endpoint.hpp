@@ -163,6 +163,7 @@ class LinkEndpoint {
   std::size_t max_payload() const noexcept;
   std::uint16_t tx_end() const noexcept;
   bool credit_covers(std::uint16_t offset) const noexcept;
+  bool credit_covers_frame(std::size_t payload_size) noexcept;
 
   // Receiving (endpoint_receive.cpp).
   void handle_frame(const FrameReceiver::Event& event, std::uint64_t after_delimiter,
@@ -200,8 +201,8 @@ class LinkEndpoint {
   std::uint8_t next_seq_ = 0;
   std::string out_;  // encoded; out_[out_pos_ ...] not yet written
   std::size_t out_pos_ = 0;
-  std::size_t exempt_end_ = 0;  // out_[out_pos_, exempt_end_) needs no credit
-  std::uint64_t written_ = 0;   // tx_off, unwrapped
+  bool blocked_for_credit_ = false;  // a paid frame waited for credit in the last fill
+  std::uint64_t written_ = 0;        // tx_off, unwrapped
   std::uint16_t peer_credit_ = 0;
   bool gap_zero_ = true;
   Clock::time_point last_write_;
