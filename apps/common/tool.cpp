@@ -57,10 +57,7 @@ std::unique_ptr<Stack> open_stack(const ToolCli& tool) {
   const auto address = parse_link_uri(tool.common().device, error);
   DeviceOptions options;
   options.tool = tool.name();
-  auto stack = DeviceStack::open(*address, options);
-  for (const auto& [name, value] : stack->properties())
-    spdlog::info("device {}: {}", name, value);
-  return stack;
+  return DeviceStack::open(*address, options);
 }
 
 // How long a finished tool waits for the board to take what it was sent.

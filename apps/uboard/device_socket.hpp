@@ -70,8 +70,12 @@ struct DeviceSocket {
   bool has_credit() const noexcept { return serial_before(pushed, host_limit); }
   // The limit to grant now: own_window past what has reached the socket.
   std::uint32_t next_grant() const noexcept { return written + own_window; }
-  // A quarter of the window consumed since the last grant (PROTOCOL.md 6.2).
-  bool grant_due() const noexcept { return next_grant() - granted >= own_window / 4; }
+  // A quarter of the window consumed since the last grant (PROTOCOL.md 6.2);
+  // on a datagram socket any consumption, since a datagram goes only whole
+  // and the host may hold one larger than what a quarter rule leaves it.
+  bool grant_due() const noexcept {
+    return stream ? next_grant() - granted >= own_window / 4 : next_grant() != granted;
+  }
 };
 
 }  // namespace uboard

@@ -1,5 +1,7 @@
 #include "socket_table.hpp"
 
+#include <spdlog/spdlog.h>
+
 #include <algorithm>
 #include <array>
 #include <cerrno>
@@ -10,6 +12,7 @@
 
 #include "results.hpp"
 #include "usock/error.hpp"
+#include "usock/proxy/reassembler.hpp"
 #include "usock/proxy/wire.hpp"
 
 namespace uboard {
@@ -358,7 +361,15 @@ void SocketTable::push_datagram(proxy::LinkEndpoint& link, std::uint8_t id, Devi
   proxy::Dgram dgram;
   dgram.addr = socket.held_datagram->second;
   dgram.bytes = socket.held_datagram->first;
-  if (socket.grant_due()) {
+  // The host reassembles at most 65535 bytes (PROTOCOL.md 8.1): a larger
+  // message is dropped as a network drops what exceeds its MTU.
+  const std::size_t message_size = proxy::addr_wire_size(dgram.addr) + size;
+  if (message_size > proxy::kHostMaxMessage) {
+    spdlog::info("socket {}: dropped a datagram of {} bytes: too large for the link", id, size);
+    socket.held_datagram.reset();
+    return;
+  }
+  if (socket.grant_due() && message_size + 4 <= proxy::kHostMaxMessage) {
     socket.granted = socket.next_grant();
     dgram.limit = socket.granted;
   }

@@ -203,7 +203,8 @@ TEST_CASE("no more bytes go out than the peer's credit allows") {
   pair.line.to_device.mute = true;
   // 50-byte messages: three frames fit the 224 bytes, a fourth does not.
   const std::string bytes = pattern(50, 2);
-  for (int call = 0; call < 20; ++call) pair.host.send(Data{std::nullopt, bytes}, 0, 1);
+  for (int call = 0; call < 20; ++call)
+    pair.host.send(Data{std::nullopt, bytes}, 0, 1);
   std::uint64_t paid = 0;
   for (int step = 0; step < 2000; ++step) {
     const std::string_view out = pair.host.output(pair.line.now);

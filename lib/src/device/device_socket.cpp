@@ -4,6 +4,8 @@
 #include <cerrno>
 #include <cstring>
 
+#include "usock/proxy/wire.hpp"
+
 namespace usock::device {
 namespace {
 
@@ -17,8 +19,8 @@ using proxy::FrameType;
   raise(wait.is_never() ? EAGAIN : ETIMEDOUT);
 }
 
-// Room an ADDR and a WND prefix take in a DGRAM, at most (PROTOCOL.md 8.1).
-constexpr std::size_t kDgramOverhead = 4 + 27;
+// The WND prefix of a DGRAM (PROTOCOL.md 8.4).
+constexpr std::size_t kWindowPrefix = 4;
 
 std::size_t put_int(std::span<char> value, int number) {
   if (value.size() < sizeof number) raise(EINVAL);
@@ -41,9 +43,9 @@ void DeviceSocket::check_usable() {
 void DeviceSocket::bind(const SockAddr& addr) {
   auto lock = session_->lock();
   check_usable();
-  const auto body =
+  const auto result =
       session_->call_and_wait(lock, proxy::BindCall{addr}, mirror_.get(), Wait::forever());
-  const SockAddr& bound = std::get<proxy::AddressResult>(body).addr;
+  const SockAddr& bound = std::get<proxy::AddressResult>(result.body).addr;
   // A board that cannot tell (family 0) leaves what we asked for; port 0 is
   // then unknown until getsockname asks.
   if (bound.family() != Family::unspec) {
@@ -89,9 +91,9 @@ void DeviceSocket::connect(const SockAddr& addr, Wait wait) {
   if (mirror_->type == SockType::dgram) {
     // A datagram socket's connect only sets its peer: one quick round trip,
     // whatever the wait.
-    const auto body =
+    const auto result =
         session_->call_and_wait(lock, proxy::ConnectCall{addr}, mirror_.get(), Wait::forever());
-    const SockAddr& local = std::get<proxy::AddressResult>(body).addr;
+    const SockAddr& local = std::get<proxy::AddressResult>(result.body).addr;
     if (local.family() != Family::unspec) mirror_->local = local;
     mirror_->peer = addr;
     mirror_->connect = Mirror::Connect::connected;
@@ -185,7 +187,10 @@ std::size_t DeviceSocket::send_datagram(Lock& lock, std::span<const char> data, 
                                         Wait wait) {
   Mirror& m = *mirror_;
   if (m.write_shut) raise(EPIPE);
-  if (data.size() + kDgramOverhead > session_->board().max_msg) raise(EMSGSIZE);
+  // PROTOCOL.md 8.1: the whole DGRAM message must fit the board's max_msg.
+  const std::size_t message_size = proxy::addr_wire_size(to) + data.size();
+  const std::size_t max_message = session_->board().max_msg;
+  if (message_size > max_message) raise(EMSGSIZE);
   // A datagram goes whole or not at all (PROTOCOL.md 6.2).
   const auto can_send = [&] {
     return m.broken || (m.send_credit() >= data.size() && session_->link_room() >= data.size());
@@ -193,7 +198,8 @@ std::size_t DeviceSocket::send_datagram(Lock& lock, std::span<const char> data, 
   if (!session_->wait_until(lock, wait, can_send)) raise_wait_over(wait);
   if (m.broken) throw *m.broken;
   proxy::Dgram message;
-  message.limit = session_->credit_to_piggyback(m);
+  // Credit rides along only where its 4 bytes still fit.
+  if (message_size + kWindowPrefix <= max_message) message.limit = session_->credit_to_piggyback(m);
   message.addr = to;
   message.bytes = std::string_view(data.data(), data.size());
   session_->send(message, m.id);
@@ -314,8 +320,8 @@ std::size_t DeviceSocket::getsockopt(int level, int optname, std::span<char> val
   call.level = static_cast<std::uint16_t>(level);
   call.optname = static_cast<std::uint16_t>(optname);
   call.size = static_cast<std::uint8_t>(std::min<std::size_t>(value.size(), 255));
-  const auto body = session_->call_and_wait(lock, call, &m, Wait::forever());
-  const std::string_view got = std::get<proxy::OptionResult>(body).value;
+  const auto result = session_->call_and_wait(lock, call, &m, Wait::forever());
+  const std::string_view got = std::get<proxy::OptionResult>(result.body).value;
   const std::size_t count = std::min(value.size(), got.size());
   std::memcpy(value.data(), got.data(), count);
   return count;
@@ -326,9 +332,9 @@ SockAddr DeviceSocket::getsockname() {
   check_usable();
   if (mirror_->local) return *mirror_->local;
   if (!session_->has(proxy::cap::getsockname)) raise(EOPNOTSUPP);
-  const auto body =
+  const auto result =
       session_->call_and_wait(lock, proxy::GetSockNameCall{}, mirror_.get(), Wait::forever());
-  const SockAddr addr = std::get<proxy::AddressResult>(body).addr;
+  const SockAddr addr = std::get<proxy::AddressResult>(result.body).addr;
   // Fixed once bound or connected; before, a later bind changes it.
   if (mirror_->connect == Mirror::Connect::connected || mirror_->listening) mirror_->local = addr;
   return addr;

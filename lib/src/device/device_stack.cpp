@@ -119,9 +119,9 @@ std::vector<AddrInfo> DeviceStack::do_getaddrinfo(std::optional<std::string_view
   call.proto = static_cast<std::uint8_t>(hints.proto);
   call.flags = static_cast<std::uint8_t>(hints.flags);
   auto lock = session_->lock();
-  const auto body = session_->call_and_wait(lock, call, nullptr, Wait::forever());
+  const auto result = session_->call_and_wait(lock, call, nullptr, Wait::forever());
   std::vector<AddrInfo> infos;
-  for (const auto& entry : std::get<proxy::AddrInfoResult>(body).entries) {
+  for (const auto& entry : std::get<proxy::AddrInfoResult>(result.body).entries) {
     infos.push_back(AddrInfo{entry.addr.family(), static_cast<SockType>(entry.socktype),
                              entry.proto, std::string(entry.canonname), entry.addr});
   }
@@ -144,8 +144,8 @@ NameInfo DeviceStack::do_getnameinfo(const SockAddr& addr, int flags) {
   proxy::GetNameInfoCall call;
   call.flags = static_cast<std::uint8_t>(flags | ni::numericserv);
   call.addr = addr;
-  const auto body = session_->call_and_wait(lock, call, nullptr, Wait::forever());
-  info.host = std::string(std::get<proxy::NameInfoResult>(body).host);
+  const auto result = session_->call_and_wait(lock, call, nullptr, Wait::forever());
+  info.host = std::string(std::get<proxy::NameInfoResult>(result.body).host);
   return info;
 }
 

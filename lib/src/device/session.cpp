@@ -153,8 +153,8 @@ std::uint16_t Session::call(const proxy::Message& message, std::uint8_t sock, Ha
   return req;
 }
 
-proxy::ResultBody Session::call_and_wait(Lock& lock, const proxy::Message& message, Mirror* mirror,
-                                         Wait wait) {
+Session::CallResult Session::call_and_wait(Lock& lock, const proxy::Message& message,
+                                           Mirror* mirror, Wait wait) {
   const std::uint8_t sock = mirror ? mirror->id : 0;
   const std::uint16_t req = call(message, sock, Handling::awaited);
   if (!wait_until(lock, wait, [&] { return pending_.at(req).done; })) {
@@ -169,7 +169,10 @@ proxy::ResultBody Session::call_and_wait(Lock& lock, const proxy::Message& messa
     throw earlier;
   }
   if (outcome.code != 0) throw board_error(outcome.code, outcome.text);
-  return decode(node.mapped().call, outcome.body);
+  // The decoded body views its bytes: they move to the heap with it.
+  auto bytes = std::make_unique<const std::string>(std::move(node.mapped().outcome.body));
+  auto body = decode(node.mapped().call, *bytes);
+  return CallResult{std::move(bytes), std::move(body)};
 }
 
 void Session::cancel(std::uint16_t req, std::uint8_t sock) {
@@ -277,7 +280,10 @@ std::optional<std::uint32_t> Session::credit_to_piggyback(Mirror& mirror) {
 void Session::return_credit(Mirror& mirror) {
   if (mirror.read_shut || mirror.closed) return;
   const std::uint32_t limit = mirror.consumed + kSocketWindow;
-  if (limit - mirror.granted < kSocketWindow / 4) return;
+  // A datagram goes only whole: after each one taken, the board may hold its
+  // largest again (PROTOCOL.md 6.2).
+  const std::uint32_t due = mirror.type == SockType::stream ? kSocketWindow / 4 : 1;
+  if (limit - mirror.granted < due) return;
   mirror.granted = limit;
   send(proxy::Window{limit}, mirror.id);
 }

@@ -117,12 +117,16 @@ class Session {
   // error a background failure leaves ("setsockopt(SOL_SOCKET, SO_REUSEADDR)").
   std::uint16_t call(const proxy::Message& message, std::uint8_t sock, Handling handling,
                      std::string what = {});
+  // A call's decoded success body and the bytes its strings view.
+  struct CallResult {
+    std::unique_ptr<const std::string> bytes;
+    proxy::ResultBody body;
+  };
   // Queues a call and waits for its result: the decoded success body, or
   // the board's error raised. A deadline sends CANCEL and raises ETIMEDOUT.
   // A failure a background call on `mirror` left is raised first: it came
   // earlier and explains this one.
-  proxy::ResultBody call_and_wait(Lock& lock, const proxy::Message& message, Mirror* mirror,
-                                  Wait wait);
+  CallResult call_and_wait(Lock& lock, const proxy::Message& message, Mirror* mirror, Wait wait);
   // Gives up on a pending call: CANCEL goes out, its RESULT is discarded.
   void cancel(std::uint16_t req, std::uint8_t sock);
   // Decodes a success body; a malformed one ends the session.

@@ -34,6 +34,18 @@ void WireWriter::str8(std::string_view text) {
   out_.append(text);
 }
 
+std::size_t addr_wire_size(const SockAddr& addr) {
+  switch (addr.family()) {
+    case Family::inet:
+      return 1 + 4 + 2;
+    case Family::inet6:
+      return 1 + 16 + 2 + 4 + 4;
+    case Family::unspec:
+      break;
+  }
+  return 1;
+}
+
 void WireWriter::addr(const SockAddr& addr) {
   switch (addr.family()) {
     case Family::inet:

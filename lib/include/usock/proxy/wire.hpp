@@ -2,6 +2,7 @@
 // The encoding primitives of messages (PROTOCOL.md 8.1): little-endian
 // integers, length-prefixed strings, and ADDR.
 
+#include <cstddef>
 #include <cstdint>
 #include <stdexcept>
 #include <string>
@@ -18,6 +19,9 @@ class MalformedMessage : public std::runtime_error {
  public:
   using std::runtime_error::runtime_error;
 };
+
+// The bytes an ADDR takes on the wire: 1, 7 (IPv4) or 27 (IPv6).
+std::size_t addr_wire_size(const SockAddr& addr);
 
 // Appends fields to a payload.
 class WireWriter {
