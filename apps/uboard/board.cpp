@@ -262,6 +262,10 @@ void Board::run(const std::atomic<bool>& stop) {
     }
     sockets_.service(*link_, now);
     if (now >= link_->next_timer()) link_->on_timer(now);
+    if (now >= next_state_log_) {
+      spdlog::trace("link: {}", link_->describe());
+      next_state_log_ = now + std::chrono::seconds(1);
+    }
     const bool line_idle = outbound_.queued() == 0 && link_->output(now).empty();
     session_.on_timer(*link_, now, line_idle && port_.connected());
     if (port_.connected() && !pump_out(now)) {

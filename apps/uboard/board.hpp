@@ -29,6 +29,7 @@ class Board {
   void run(const std::atomic<bool>& stop);
 
  private:
+  usock::Clock::time_point next_state_log_;
   void fresh_link(usock::Clock::time_point now);
   void reset_board(usock::Clock::time_point now);
   void host_left();

@@ -102,6 +102,10 @@ void Session::pump(Clock::time_point now) {
              " frames damaged (wrong baud rate? this port is at " +
              std::to_string(link_.address().baud) + ")");
   }
+  if (now >= next_state_log_) {
+    spdlog::trace("device link: {}", endpoint_.describe());
+    next_state_log_ = now + std::chrono::seconds(1);
+  }
   check_handshake(now);
   check_marker(now);
   check_liveness(now);

@@ -229,6 +229,10 @@ class Session {
   Clock::time_point listen_until_;
   std::uint32_t nonce_ = 0;
   int hello_tries_ = 0;
+  Clock::time_point next_state_log_;   // -vvv: the link's state once a second
+  bool damaged_in_handshake_ = false;  // the board may be answering through noise
+  Clock::duration first_hello_wait_{};
+  Clock::time_point hello_give_up_;
   Clock::duration hello_wait_{};
   Clock::time_point hello_due_ = Clock::time_point::max();
 

@@ -13,6 +13,9 @@ using namespace std::chrono_literals;
 inline constexpr std::uint16_t rx_safe_default = 224;
 // Idle this long, a sender writes an extra 0x00 before its next frame (3.1).
 inline constexpr auto gap = 10ms;
+// NAKs for one missing frame come at most once per round trip, and never
+// closer than this (5.3).
+inline constexpr auto min_nak_interval = 1ms;
 // Delayed acknowledgement (5.3).
 inline constexpr auto delack = 5ms;
 // A partial console line is reported after this much silence (3.4).
@@ -30,7 +33,7 @@ inline constexpr auto rto_max_floor = 2s;
 inline constexpr std::size_t min_chunk = 64;
 inline constexpr std::size_t min_flight = 2;
 inline constexpr std::size_t clean_frames_to_grow = 32;
-inline constexpr std::size_t initial_chunk = 256;
+inline constexpr std::size_t initial_chunk = 64;
 // Encoded bytes kept ahead of the line: a few frames, so acks stay fresh.
 inline constexpr std::size_t out_batch = 8192;
 // The first bytes of a damaged candidate kept for the log.

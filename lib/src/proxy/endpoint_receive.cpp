@@ -86,7 +86,9 @@ void LinkEndpoint::handle_sequenced(const Frame& frame, Clock::time_point now) {
     } catch (const MalformedMessage& error) {
       push_event(Event{Event::Kind::protocol_error, frame.header, {}, error.what(), 0});
     }
-    if (++deliveries_unacked_ >= 2) {
+    // Delaying an ack saves line time on a UART; on an unpaced line (a pty,
+    // TCP) bytes cost nothing and a sender held by its window would wait.
+    if (++deliveries_unacked_ >= 2 || !paced()) {
       ack_now_ = true;
     } else if (delack_due_ == Clock::time_point::max()) {
       delack_due_ = now + limits::delack;
@@ -152,7 +154,13 @@ void LinkEndpoint::handle_junk(const FrameReceiver::Event& event, Clock::time_po
 
 void LinkEndpoint::request_nak(NakReason reason, Clock::time_point now) {
   if (!in_session_) return;
-  if (nak_sent_for_expected_ && now - last_nak_ < rto_) return;
+  // Another NAK for the same frame only after the time a frame takes on the
+  // line (1 ms at least): the sender ignores repeats of a go-back under way,
+  // while a NAK held back longer leaves a retransmission lost again to the
+  // timer, whose backoff under noise reaches seconds (PROTOCOL.md 5.3).
+  const Clock::duration frame_time = std::max<Clock::duration>(
+      limits::min_nak_interval, config_.byte_time * static_cast<long>(max_wire_size(config_.mtu)));
+  if (nak_sent_for_expected_ && now - last_nak_ < frame_time) return;
   nak_pending_ = true;
   nak_reason_ = reason;
 }

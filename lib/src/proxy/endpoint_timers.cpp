@@ -8,6 +8,22 @@
 
 namespace usock::proxy {
 
+std::string LinkEndpoint::describe() const {
+  const auto ms = [](Clock::duration d) {
+    return std::to_string(std::chrono::duration_cast<std::chrono::milliseconds>(d).count());
+  };
+  const auto room = static_cast<std::int16_t>(peer_credit_ - tx_end());
+  return "in flight " + std::to_string(in_flight_.size()) + " (resend from " +
+         std::to_string(resend_from_) + "), unsent " + std::to_string(unsent_.size()) +
+         ", credit room " + std::to_string(room) + ", chunk " + std::to_string(chunk_limit_) +
+         ", flight limit " + std::to_string(flight_limit_) + ", rto " + ms(rto_) + " ms, sent " +
+         std::to_string(stats_.frames_sent) + ", resent " + std::to_string(stats_.frames_resent) +
+         ", received " + std::to_string(stats_.frames_received) + ", damaged " +
+         std::to_string(stats_.frames_damaged) + ", naks " + std::to_string(stats_.naks_sent) +
+         "/" + std::to_string(stats_.naks_received) + ", timeouts " +
+         std::to_string(stats_.timeouts) + ", expected " + std::to_string(expected_);
+}
+
 void LinkEndpoint::reset_rto() {
   const Clock::duration byte_time =
       config_.byte_time > Clock::duration::zero() ? config_.byte_time : peer_.byte_time;
@@ -41,9 +57,15 @@ void LinkEndpoint::go_back(Clock::time_point now) {
   go_back_ack_ = static_cast<std::uint8_t>(in_flight_.front().header.seq - 1);
 }
 
+bool LinkEndpoint::paced() const noexcept {
+  return config_.byte_time > Clock::duration::zero() || peer_.byte_time > Clock::duration::zero();
+}
+
 void LinkEndpoint::on_loss() {
   chunk_limit_ = std::max(limits::min_chunk, chunk_limit_ / 2);
-  flight_limit_ = std::max(limits::min_flight, flight_limit_ / 2);
+  // Fewer frames in flight waste less of a slow line on each go-back; an
+  // unpaced line has time to spare and would only wait longer.
+  if (paced()) flight_limit_ = std::max(limits::min_flight, flight_limit_ / 2);
   clean_streak_ = 0;
 }
 

@@ -138,6 +138,8 @@ class LinkEndpoint {
   void set_heartbeat(Clock::duration idle) noexcept { heartbeat_ = idle; }
 
   const Stats& stats() const noexcept { return stats_; }
+  // The sender's state in one line, for -vvv: window, credit, timers, frame size.
+  std::string describe() const;
   const EndpointConfig& config() const noexcept { return config_; }
 
  private:
@@ -181,6 +183,7 @@ class LinkEndpoint {
   void sample_rtt(Clock::duration sample);
   void reset_rto();
   bool heartbeat_due() const noexcept;
+  bool paced() const noexcept;
   void on_loss();
   void on_clean_acks(std::size_t frames);
 
