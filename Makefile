@@ -36,6 +36,7 @@ bench: build
 	bench/uecho/run build/$(PRESET)/bin
 	bench/uhttpget/run build/$(PRESET)/bin
 	bench/userve/run build/$(PRESET)/bin
+	bench/proxy/run build/$(PRESET)/bin
 
 format:
 	git ls-files '*.cpp' '*.hpp' | xargs clang-format -i
