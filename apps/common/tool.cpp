@@ -120,6 +120,10 @@ std::pair<std::string, std::string> explain(const std::exception& error) {
   return {error.what(), {}};
 }
 
+void rethrow_link_error(const std::exception& error) {
+  if (dynamic_cast<const LinkError*>(&error) != nullptr) throw;
+}
+
 int exit_code_of(const std::exception& error) {
   const auto* failure = dynamic_cast<const Failure*>(&error);
   return failure != nullptr ? failure->exit_code() : exit_code_for(error);

@@ -72,6 +72,12 @@ std::string describe_cause(const OSError& error);
 std::pair<std::string, std::string> explain(const std::exception& error);
 int exit_code_of(const std::exception& error);
 
+// Rethrows the exception being handled when `error` is a LinkError: a failure
+// of the line to a board ends the run with its own message and exit code
+// (PROTOCOL.md 13), whatever the tool was doing. Called first in handlers
+// that translate socket errors into a tool's own failures.
+void rethrow_link_error(const std::exception& error);
+
 // Parses argv into `tool`, sets up logging, opens the network stack the tool
 // runs on (this host's, or a board's with --device; narrated on stderr with
 // --trace), runs `body` on it, finishes the stack and maps failures to exit

@@ -3,6 +3,7 @@
 #include <cerrno>
 
 #include "exit_codes.hpp"
+#include "tool.hpp"
 #include "usock/connect.hpp"
 #include "usock/error.hpp"
 
@@ -26,6 +27,7 @@ Peer open_peer(usock::Stack& stack, const Endpoint& endpoint, double timeout) {
     const usock::SockAddr address = socket.getpeername();
     return Peer{std::move(socket), address};
   } catch (const usock::OSError& error) {
+    usock::cli::rethrow_link_error(error);
     const std::string cause = usock::cli::describe_cause(error);
     if (error.is_resolver_error()) {
       throw Failure(usock::cli::kExitResolve, "cannot resolve '" + host + "'", cause);
@@ -36,6 +38,7 @@ Peer open_peer(usock::Stack& stack, const Endpoint& endpoint, double timeout) {
 }
 
 void fail_exchange(const usock::OSError& error, const usock::SockAddr& peer) {
+  usock::cli::rethrow_link_error(error);
   const std::string cause = usock::cli::describe_cause(error);
   if (error.code() == ETIMEDOUT) {
     throw Failure(usock::cli::kExitTimeout, "no echo from " + peer.repr() + " in time", cause);

@@ -66,6 +66,7 @@ void log_head(std::string_view head, std::string_view marker) {
 // A socket error once connected: the phase names it, the errno picks the code.
 [[noreturn]] void fail_exchange(const usock::OSError& error, const Deadline& deadline,
                                 const Url& url, bool sending) {
+  usock::cli::rethrow_link_error(error);
   if (error.code() == ETIMEDOUT) {
     const std::string what =
         deadline.budget()

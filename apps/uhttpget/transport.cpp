@@ -27,6 +27,7 @@ usock::Socket connect(usock::Stack& stack, const usock::http::Url& url,
     return usock::create_connection(stack, url.host, std::to_string(url.port),
                                     {settings.family, usock::SockType::stream, timeout});
   } catch (const usock::OSError& error) {
+    usock::cli::rethrow_link_error(error);
     if (error.is_resolver_error()) {
       throw Failure(usock::cli::kExitResolve, "cannot resolve '" + url.host + "'",
                     usock::cli::describe_cause(error));
@@ -53,6 +54,7 @@ usock::TlsStream handshake(usock::Socket socket, const usock::http::Url& url,
     throw Failure(code, "TLS handshake with " + where(url) + " failed",
                   usock::cli::describe_cause(error));
   } catch (const usock::OSError& error) {
+    usock::cli::rethrow_link_error(error);
     if (error.code() == ETIMEDOUT) {
       throw Failure(usock::cli::kExitTimeout,
                     "TLS handshake with " + where(url) + " did not finish in time",

@@ -1,0 +1,163 @@
+// The serial-proxy mode's failures as a user meets them (issue 6,
+// PROTOCOL.md 13): a board that resets or vanishes mid-transfer, a line that
+// corrupts bytes, a device that is not there or has no agent. Every tool
+// runs against a real uboard on a real pty and real peers on loopback.
+
+#include <unistd.h>
+
+#include <catch2/catch.hpp>
+#include <csignal>
+#include <filesystem>
+#include <fstream>
+#include <random>
+#include <string>
+
+#include "background.hpp"
+#include "board.hpp"
+#include "nginx.hpp"
+#include "process.hpp"
+#include "usock/serial.hpp"
+
+using usock::test::Background;
+using usock::test::Board;
+using usock::test::free_tcp_port;
+using usock::test::run;
+using usock::test::RunResult;
+using usock::test::tool_path;
+using usock::test::wait_for_port;
+
+namespace {
+
+bool contains(const std::string& text, const std::string& part) {
+  return text.find(part) != std::string::npos;
+}
+
+// A directory with one file of random bytes, served by python3's
+// http.server on 127.0.0.1; both removed afterwards.
+class FileServer {
+ public:
+  explicit FileServer(std::size_t size)
+      : dir_(make_dir()),
+        port_(std::to_string(free_tcp_port())),
+        server_(
+            {"python3", "-m", "http.server", port_, "--bind", "127.0.0.1", "--directory", dir_}) {
+    std::mt19937 random(42);
+    content_.resize(size);
+    for (auto& byte : content_)
+      byte = static_cast<char>(random());
+    std::ofstream(dir_ + "/file.bin", std::ios::binary) << content_;
+    wait_for_port(std::stoi(port_));
+  }
+  ~FileServer() { std::filesystem::remove_all(dir_); }
+  std::string url() const { return "http://127.0.0.1:" + port_ + "/file.bin"; }
+  const std::string& content() const { return content_; }
+  std::string out_path() const { return dir_ + "/out.bin"; }
+
+ private:
+  static std::string make_dir() {
+    char dir[] = "/tmp/usock-device-XXXXXX";
+    if (::mkdtemp(dir) == nullptr) throw std::runtime_error("mkdtemp failed");
+    return dir;
+  }
+  std::string dir_;
+  std::string port_;
+  Background server_;
+  std::string content_;
+};
+
+std::string read_file(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  return std::string(std::istreambuf_iterator<char>(in), {});
+}
+
+// uecho's server on loopback, natively, for clients that go through a board.
+struct EchoServer {
+  EchoServer() : process({tool_path("uecho"), "server", "--port", "0"}) {
+    port = process.wait_for_stderr("listening on \\('127\\.0\\.0\\.1', (\\d+)\\)");
+  }
+  Background process;
+  std::string port;
+};
+
+}  // namespace
+
+TEST_CASE("a board reset mid-download ends uhttpget with exit 121 and no output file", "[device]") {
+  FileServer files(4 << 20);
+  Board board({"--reset-after", "1000000"});
+  const RunResult result =
+      run({tool_path("uhttpget"), "--device", board.device(), "-o", files.out_path(), files.url()});
+  INFO(result.err);
+  CHECK(result.exit_code == 121);
+  CHECK(contains(result.err, "uhttpget: error: device reset during the transfer"));
+  CHECK_FALSE(std::filesystem::exists(files.out_path()));
+  // The board comes back and serves the next tool.
+  const RunResult again =
+      run({tool_path("uhttpget"), "--device", board.device(), "-o", files.out_path(), files.url()});
+  CHECK(again.exit_code == 0);
+  CHECK(read_file(files.out_path()) == files.content());
+}
+
+TEST_CASE("a board reset mid-echo ends uecho with exit 121", "[device]") {
+  EchoServer server;
+  Board board({"--reset-after", "500000"});
+  const RunResult result = run({tool_path("uecho"), "--device", board.device(), "client", "--port",
+                                server.port, "--bytes", "8M"});
+  CHECK(result.exit_code == 121);
+  CHECK(contains(result.err, "device reset during the transfer"));
+}
+
+TEST_CASE("a board that vanishes mid-transfer ends the tool with exit 120", "[device]") {
+  EchoServer server;
+  Board board;
+  Background client({tool_path("uecho"), "--device", board.device(), "client", "--port",
+                     server.port, "--bytes", "1G"});
+  server.process.wait_for_stdout("Connected by");
+  ::kill(board.process().pid(), SIGKILL);
+  const int status = client.wait();
+  INFO(client.err());
+  CHECK(status == 120);
+  CHECK(contains(client.err(), "uecho: error: device link lost"));
+}
+
+TEST_CASE("a noisy line loses no byte of a download", "[device]") {
+  FileServer files(64 << 10);
+  Board board({"--noise", "0.005", "--seed", "11"});
+  const RunResult result =
+      run({tool_path("uhttpget"), "--device", board.device(), "-o", files.out_path(), files.url()},
+          {{}, {}, {}, std::chrono::seconds(100)});
+  INFO(result.err);
+  REQUIRE(result.exit_code == 0);
+  CHECK(read_file(files.out_path()) == files.content());
+}
+
+TEST_CASE("a noisy line loses no byte of a bulk echo", "[device]") {
+  EchoServer server;
+  Board board({"--noise", "0.005", "--seed", "5"});
+  const RunResult result = run({tool_path("uecho"), "--device", board.device(), "client", "--port",
+                                server.port, "--bytes", "64K", "--timeout", "60"},
+                               {{}, {}, {}, std::chrono::seconds(100)});
+  INFO(result.err);
+  CHECK(result.exit_code == 0);
+  CHECK(contains(result.out, "65536 bytes (64.0 KiB) echoed in "));
+  CHECK(contains(result.out, "every byte verified"));
+}
+
+TEST_CASE("a device that does not exist is exit 5 and one without an agent exit 97", "[device]") {
+  const RunResult missing =
+      run({tool_path("ugetaddr"), "--device", "/dev/ttyUSB-none", "localhost"});
+  CHECK(missing.exit_code == 5);
+  CHECK(contains(missing.err, "ugetaddr: error: cannot open"));
+  // A pseudo-terminal nobody answers on: no ANNOUNCE, so no HELLO either.
+  usock::Pty silent;
+  const RunResult nobody = run({tool_path("ugetaddr"), "--device", silent.path(), "localhost"});
+  CHECK(nobody.exit_code == 97);
+  CHECK(contains(nobody.err, "ugetaddr: error: no agent answering on"));
+}
+
+TEST_CASE("a malformed device URI is a usage error", "[device]") {
+  for (const char* uri : {"ftp://board", "tcp://127.0.0.1:99999", "serial:///dev/x?baud=7"}) {
+    const RunResult result = run({tool_path("ugetaddr"), "--device", uri, "localhost"});
+    CHECK(result.exit_code == 2);
+    CHECK(contains(result.err, "--device"));
+  }
+}
