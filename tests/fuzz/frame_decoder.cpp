@@ -40,7 +40,7 @@ std::vector<Record> receive(std::size_t mtu, std::string_view stream, std::size_
     }
     FUZZ_CHECK(piece.empty());
   }
-  if (const auto last = receiver.flush(); last.kind != Kind::none) {
+  for (auto last = receiver.flush(); last.kind != Kind::none; last = receiver.flush()) {
     FUZZ_CHECK(last.kind == Kind::console);
     records.push_back({last.kind, {}, std::string(last.bytes), 0, {}});
   }

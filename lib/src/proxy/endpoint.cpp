@@ -179,8 +179,10 @@ void LinkEndpoint::on_timer(Clock::time_point now) {
   }
   if (now >= console_flush_due_) {
     console_flush_due_ = Clock::time_point::max();
-    const FrameReceiver::Event line = receiver_.flush();
-    if (line.kind == FrameReceiver::Event::Kind::console) handle_junk(line, now);
+    for (FrameReceiver::Event line = receiver_.flush();
+         line.kind != FrameReceiver::Event::Kind::none; line = receiver_.flush()) {
+      handle_junk(line, now);
+    }
   }
   if (now >= stall_due_) {
     // The peer may be stuck in the middle of a frame for want of credit.

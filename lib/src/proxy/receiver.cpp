@@ -26,6 +26,7 @@ FrameReceiver::FrameReceiver(std::size_t mtu) : mtu_(mtu), capacity_(cobs_max_si
 }
 
 FrameReceiver::Event FrameReceiver::next(std::string_view& in) {
+  if (Event held = release(); held.kind != Event::Kind::none) return held;
   if (pending_.kind != Event::Kind::none) return std::exchange(pending_, Event{});
   while (!in.empty()) {
     const char byte = in.front();
@@ -39,19 +40,35 @@ FrameReceiver::Event FrameReceiver::next(std::string_view& in) {
     }
     take(byte);
     if (byte == '\n') {
-      Event event = end_line();
-      if (event.kind != Event::Kind::none) return event;
+      const Event line = end_line();
+      if (line.kind == Event::Kind::console) held_.emplace_back(line.bytes);
     }
+    // No frame is this long: its lines are console text for sure.
+    if (run_size_ > capacity_) release_held_ = true;
+    if (Event held = release(); held.kind != Event::Kind::none) return held;
   }
   return {};
 }
 
 FrameReceiver::Event FrameReceiver::flush() {
+  release_held_ = true;
+  if (Event held = release(); held.kind != Event::Kind::none) return held;
   if (line_ended_ || line_.empty()) return {};
   return end_line();
 }
 
+FrameReceiver::Event FrameReceiver::release() {
+  if (!release_held_ || held_.empty()) return {};
+  shown_ = std::move(held_.front());
+  held_.pop_front();
+  Event event;
+  event.kind = Event::Kind::console;
+  event.bytes = shown_;
+  return event;
+}
+
 void FrameReceiver::start_run() {
+  release_held_ = false;
   run_.clear();
   run_size_ = 0;
   run_text_ = true;
@@ -98,18 +115,23 @@ FrameReceiver::Event FrameReceiver::end_run() {
   if (run_size_ == 0) return {};
   Event candidate = check_frame();
   if (candidate.kind == Event::Kind::frame) {
+    // Text inside a frame is data, not the board's console.
+    held_.clear();
     line_ended_ = true;
     return candidate;
   }
   // Junk: console text is reported line by line, anything else as damage.
   const Event line = line_.empty() ? Event{} : end_line();
+  if (line.kind == Event::Kind::console) held_.emplace_back(line.bytes);
   line_ended_ = true;
-  if (run_text_) return line;
-  candidate.size = run_size_;
-  candidate.bytes = run_;
-  if (line.kind == Event::Kind::none) return candidate;
-  pending_ = candidate;
-  return line;
+  release_held_ = true;
+  if (!run_text_) {
+    candidate.size = run_size_;
+    candidate.bytes = run_;
+    pending_ = candidate;
+  }
+  if (Event held = release(); held.kind != Event::Kind::none) return held;
+  return std::exchange(pending_, Event{});
 }
 
 FrameReceiver::Event FrameReceiver::check_frame() {

@@ -5,6 +5,7 @@
 // its buffers are sized once, for the largest frame it accepts.
 
 #include <cstddef>
+#include <deque>
 #include <string>
 #include <string_view>
 
@@ -39,8 +40,10 @@ class FrameReceiver {
   // it took; Kind::none once `in` is used up with nothing to report. Views
   // in an event stay valid until the next call.
   Event next(std::string_view& in);
-  // Reports the partial console line after a silence (PROTOCOL.md 3.4), so a
-  // prompt without a line ending is seen; Kind::none if there is none.
+  // Reports the console lines held back and the partial line after a
+  // silence (PROTOCOL.md 3.4), so a prompt without a line ending is seen and
+  // a board that stopped sending delimiters is heard; one event per call,
+  // Kind::none when there is nothing more.
   Event flush();
 
   // Whether bytes of an unfinished candidate are held: the peer may be stuck
@@ -54,6 +57,7 @@ class FrameReceiver {
   Event end_run();
   Event end_line();
   Event check_frame();
+  Event release();
 
   std::size_t mtu_;
   std::size_t capacity_;  // the longest run that can hold a frame of mtu_ bytes
@@ -68,7 +72,14 @@ class FrameReceiver {
   bool line_text_ = true;  // the line so far can be console text
   bool line_ended_ = false;
 
-  Event pending_;  // a second event from the same delimiter
+  // Console lines of the current candidate wait for its end: inside a frame
+  // that turns out valid they are data. A run too long for a frame, junk at
+  // its delimiter or a silence (flush) lets them out.
+  std::deque<std::string> held_;
+  bool release_held_ = false;
+  std::string shown_;  // the line last reported
+
+  Event pending_;  // the damage report after a junk candidate's lines
 };
 
 }  // namespace usock::proxy
