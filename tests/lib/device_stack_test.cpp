@@ -68,8 +68,8 @@ Client connected(Stack& stack, ScriptedBoard& board) {
 TEST_CASE("device stack: the handshake names the board") {
   ScriptedBoard board;
   auto stack = open_on(board);
-  CHECK(stack->description() ==
-        "scripted @ " + parse_link_uri(board.path(), *new std::string)->text());
+  std::string uri_error;
+  CHECK(stack->description() == "scripted @ " + parse_link_uri(board.path(), uri_error)->text());
   const auto properties = stack->properties();
   CHECK(std::find(properties.begin(), properties.end(),
                   std::pair<std::string, std::string>("platform", "scripted")) != properties.end());

@@ -38,8 +38,9 @@ class SimulatedLine {
   // moves on by `tick` (or to the next timer when both are idle).
   // Returns whether anything was written.
   bool step(std::chrono::microseconds tick = std::chrono::microseconds(200)) {
-    const bool moved = carry(host_, device_, to_device, carried_to_device) |
-                       carry(device_, host_, to_host, carried_to_host);
+    const bool to_device_moved = carry(host_, device_, to_device, carried_to_device);
+    const bool to_host_moved = carry(device_, host_, to_host, carried_to_host);
+    const bool moved = to_device_moved || to_host_moved;
     if (moved) {
       now += tick;
     } else {
