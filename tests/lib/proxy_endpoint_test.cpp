@@ -291,3 +291,43 @@ TEST_CASE("an idle host polls once a second and the answer ends the wait") {
   CHECK_FALSE(pair.host.awaiting_peer());
   CHECK(pair.host.last_heard() > start);
 }
+
+TEST_CASE("a NAK of a lost retransmission starts the next go-back at once") {
+  Pair pair;
+  const std::string bytes = pattern(40, 5);
+  // A first frame acknowledged 10 ms later: SRTT 10 ms, so SRTT/2 is 5 ms.
+  pair.host.send(Data{std::nullopt, bytes}, 0, 1);
+  Clock::time_point now = kStart;
+  std::string out(pair.host.output(now));
+  pair.host.wrote(out.size(), now);
+  pair.device.receive(out, now);
+  out = pair.device.output(now);
+  pair.device.wrote(out.size(), now);
+  now += 10ms;
+  pair.host.receive(out, now);
+  REQUIRE(pair.host.all_acknowledged());
+
+  // Three frames that never arrive; the timer sends them again.
+  for (int call = 0; call < 3; ++call)
+    pair.host.send(Data{std::nullopt, bytes}, 0, 1);
+  out = pair.host.output(now);
+  pair.host.wrote(out.size(), now);
+  now = pair.host.next_timer();
+  pair.host.on_timer(now);
+  std::string resent(pair.host.output(now));
+  pair.host.wrote(resent.size(), now);
+  REQUIRE(pair.host.stats().frames_resent == 3);
+
+  // The first retransmission is damaged on the way; the device's NAK is back
+  // 1 ms later, well within SRTT/2, and its credit shows it read the go-back.
+  resent[4] = static_cast<char>(resent[4] ^ 0x40);
+  pair.device.receive(resent, now);
+  const std::string nak(pair.device.output(now));
+  pair.device.wrote(nak.size(), now);
+  REQUIRE(pair.device.stats().naks_sent == 1);
+  now += 1ms;
+  pair.host.receive(nak, now);
+  pair.host.wrote(pair.host.output(now).size(), now);
+  CHECK(pair.host.stats().naks_received == 1);
+  CHECK(pair.host.stats().frames_resent == 6);
+}

@@ -61,7 +61,7 @@ void LinkEndpoint::handle_frame(const FrameReceiver::Event& event, std::uint64_t
       if (header.flags & frame_flag::final) poll_outstanding_ = false;
       return;
     case FrameType::nak:
-      if (in_session_) handle_nak(header.ack, now);
+      if (in_session_) handle_nak(header, now);
       return;
     default:
       break;
@@ -125,14 +125,27 @@ void LinkEndpoint::handle_ack_field(std::uint8_t ack, Clock::time_point now) {
   on_clean_acks(released);
 }
 
-void LinkEndpoint::handle_nak(std::uint8_t ack, Clock::time_point now) {
+void LinkEndpoint::handle_nak(const Header& nak, Clock::time_point now) {
   ++stats_.naks_received;
-  handle_ack_field(ack, now);
-  if (in_flight_.empty()) return;
-  // The same loss reported twice in one go-back is one loss.
-  if (went_back_ && ack == go_back_ack_ && now - go_back_started_ < srtt_ / 2) return;
+  handle_ack_field(nak.ack, now);
+  if (in_flight_.empty() || repeats_go_back(nak, now)) return;
   on_loss();
   go_back(now);
+}
+
+bool LinkEndpoint::repeats_go_back(const Header& nak, Clock::time_point now) const noexcept {
+  if (!went_back_ || nak.ack != go_back_ack_) return false;
+  // A peer grants its read position plus at most its window, so the NAK's
+  // credit says how far, at least, it had read when it sent it. Past the
+  // go-back's first byte it is NAKing the retransmission itself: a new loss
+  // to answer at once. The SRTT/2 test alone took such a NAK for a repeat
+  // whenever it came back faster than half a (stale) SRTT, as it does on a
+  // pty, and left every lost retransmission to the backed-off timer.
+  const auto read_at_least = static_cast<std::uint16_t>(nak.credit - peer_.rx_win);
+  if (after(read_at_least, go_back_woff_)) return false;
+  // Still a repeat if it comes within SRTT/2: a peer short of buffer grants
+  // less than its window, so its credit may not show what it has read.
+  return now - go_back_started_ < srtt_ / 2;
 }
 
 void LinkEndpoint::handle_junk(const FrameReceiver::Event& event, Clock::time_point now) {

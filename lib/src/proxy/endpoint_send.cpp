@@ -126,6 +126,9 @@ bool LinkEndpoint::fill_sequenced(Clock::time_point now) {
   if (!in_session_) return false;
   if (resend_from_ < in_flight_.size()) {
     if (!credit_covers_frame(in_flight_[resend_from_].payload.size())) return false;
+    // The first retransmission of a go-back: a NAK from a peer that has read
+    // past here answers the retransmission, not what went before it.
+    if (resend_from_ == 0) go_back_woff_ = tx_end();
     Outgoing& frame = in_flight_[resend_from_++];
     frame.resent = true;
     Header header = frame.header;

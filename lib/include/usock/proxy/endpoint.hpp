@@ -172,7 +172,8 @@ class LinkEndpoint {
                     Clock::time_point now);
   void handle_sequenced(const Frame& frame, Clock::time_point now);
   void handle_ack_field(std::uint8_t ack, Clock::time_point now);
-  void handle_nak(std::uint8_t ack, Clock::time_point now);
+  void handle_nak(const Header& nak, Clock::time_point now);
+  bool repeats_go_back(const Header& nak, Clock::time_point now) const noexcept;
   void handle_junk(const FrameReceiver::Event& event, Clock::time_point now);
   void request_nak(NakReason reason, Clock::time_point now);
   std::uint16_t granted_credit() const noexcept;
@@ -241,6 +242,7 @@ class LinkEndpoint {
   Clock::time_point rtx_due_ = Clock::time_point::max();
   Clock::time_point go_back_started_;
   std::uint8_t go_back_ack_ = 0;
+  std::uint16_t go_back_woff_ = 0;  // where the go-back's first retransmission starts
   bool went_back_ = false;
   Clock::duration heartbeat_{};
   Clock::time_point persist_due_ = Clock::time_point::max();
