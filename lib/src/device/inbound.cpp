@@ -120,6 +120,10 @@ void Session::on_announce(std::uint32_t boot_id, bool hello_ack) {
   if (boot_id != board_.boot_id) {
     fail(LinkError::Kind::reset,
          "device reset during the transfer (new boot id; pending calls may or may not have run)");
+  } else if (!hello_ack && bye_sent_) {
+    // The board ended the session on our BYE and announces again, maybe
+    // before its BYE_ACK reached us: the end we asked for.
+    bye_acked_ = true;
   } else if (!hello_ack) {
     // The same agent announcing again has dropped our session.
     fail(LinkError::Kind::lost, "device link lost (the agent ended the session)");

@@ -79,6 +79,7 @@ void Session::finish(Wait wait) {
   };
   if (!wait_until(lock, wait, delivered)) throw OSError::from_errno(ETIMEDOUT);
   bye_acked_ = false;
+  bye_sent_ = true;
   endpoint_.send(proxy::Bye{true});
   wake();
   // The device answers at once; go-back-N resends a lost BYE or BYE_ACK.

@@ -241,6 +241,7 @@ class Session {
   std::map<std::uint8_t, std::shared_ptr<Mirror>> sockets_;
   std::uint8_t last_socket_id_ = 0;
   bool bye_acked_ = false;
+  bool bye_sent_ = false;  // an ANNOUNCE after it is the board done with us
 
   std::optional<MarkerWatch> marker_;
   CrcStorm storm_;
