@@ -59,16 +59,11 @@ LineSettings line_settings(const Cli& cli, std::uint64_t seed) {
 }
 
 proxy::EndpointConfig endpoint_config(const Cli& cli) {
+  // PROTOCOL.md 11: uboard's window, mtu and message limits are the host's,
+  // which are EndpointConfig's defaults.
   proxy::EndpointConfig config;
   config.side = proxy::Side::device;
-  config.rx_win = proxy::kMaxRxWindow;
-  config.mtu = proxy::kHostMtu;
-  config.txw = 32;
-  config.max_message = 65535;
-  if (cli.emulation().baud != 0) {
-    config.byte_time = std::chrono::duration_cast<Clock::duration>(
-        std::chrono::duration<double>(10.0 / cli.emulation().baud));
-  }
+  config.byte_time = proxy::byte_time_at(cli.emulation().baud);
   return config;
 }
 

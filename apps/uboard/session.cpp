@@ -22,12 +22,8 @@ constexpr auto kNoSessionInterval = std::chrono::milliseconds(100);
 // PROTOCOL.md 5.5 T_host_gone, 7.6 BYE linger.
 constexpr auto kHostGone = std::chrono::seconds(10);
 constexpr auto kByeLinger = std::chrono::seconds(1);
-// PROTOCOL.md 11.
-constexpr std::uint16_t kRxWindow = 16384;
-constexpr std::uint16_t kMtu = 4096;
-constexpr std::uint8_t kTxWindow = 32;
+// PROTOCOL.md 11; the link's own limits are announced from its endpoint.
 constexpr std::uint32_t kSockBuf = 65536;
-constexpr std::uint16_t kMaxMessage = 65535;
 constexpr std::uint32_t kAllCaps = (1u << 13) - 1;
 // HELLO_ACK's four strings share what is left of a 256-byte body.
 constexpr std::size_t kIdentityBytes = 190;
@@ -153,13 +149,15 @@ void Session::hello(proxy::LinkEndpoint& link, const proxy::Hello& hello, Clock:
   const std::string impl = "usock " + std::string(usock::cli::version_number());
   ack.version = proxy::kVersion;
   ack.boot_id = boot_id_;
-  ack.rx_win = kRxWindow;
-  ack.rx_safe = kRxWindow;
-  ack.mtu = kMtu;
-  ack.txw = kTxWindow;
+  // The endpoint is what enforces these: announce its values, never a copy.
+  const proxy::EndpointConfig& link_config = link.config();
+  ack.rx_win = link_config.rx_win;
+  ack.rx_safe = link_config.rx_win;  // uboard reads the line at all times
+  ack.mtu = static_cast<std::uint16_t>(link_config.mtu);
+  ack.txw = link_config.txw;
   ack.max_sockets = static_cast<std::uint8_t>(identity_.max_sockets);
   ack.sock_buf = kSockBuf;
-  ack.max_msg = kMaxMessage;
+  ack.max_msg = static_cast<std::uint16_t>(link_config.max_message);
   ack.max_block_ms = 0;
   ack.caps = kAllCaps;
   ack.baud = identity_.baud;

@@ -369,7 +369,7 @@ void SocketTable::push_datagram(proxy::LinkEndpoint& link, std::uint8_t id, Devi
     socket.held_datagram.reset();
     return;
   }
-  if (socket.grant_due() && message_size + 4 <= proxy::kHostMaxMessage) {
+  if (socket.grant_due() && message_size + proxy::kWindowPrefix <= proxy::kHostMaxMessage) {
     socket.granted = socket.next_grant();
     dgram.limit = socket.granted;
   }

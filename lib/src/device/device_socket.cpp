@@ -19,9 +19,6 @@ using proxy::FrameType;
   raise(wait.is_never() ? EAGAIN : ETIMEDOUT);
 }
 
-// The WND prefix of a DGRAM (PROTOCOL.md 8.4).
-constexpr std::size_t kWindowPrefix = 4;
-
 std::size_t put_int(std::span<char> value, int number) {
   if (value.size() < sizeof number) raise(EINVAL);
   std::memcpy(value.data(), &number, sizeof number);
@@ -199,7 +196,8 @@ std::size_t DeviceSocket::send_datagram(Lock& lock, std::span<const char> data, 
   if (m.broken) throw *m.broken;
   proxy::Dgram message;
   // Credit rides along only where its 4 bytes still fit.
-  if (message_size + kWindowPrefix <= max_message) message.limit = session_->credit_to_piggyback(m);
+  if (message_size + proxy::kWindowPrefix <= max_message)
+    message.limit = session_->credit_to_piggyback(m);
   message.addr = to;
   message.bytes = std::string_view(data.data(), data.size());
   session_->send(message, m.id);

@@ -29,8 +29,9 @@ void Session::on_evidence(Clock::time_point now) {
 void Session::send_hello(Clock::time_point now) {
   proxy::Hello hello;
   hello.nonce = nonce_;
-  hello.rx_win = proxy::kMaxRxWindow;
-  hello.mtu = static_cast<std::uint16_t>(proxy::kHostMtu);
+  // The endpoint enforces these limits: announce its values.
+  hello.rx_win = endpoint_.config().rx_win;
+  hello.mtu = static_cast<std::uint16_t>(endpoint_.config().mtu);
   hello.txw = endpoint_.config().txw;
   hello.sockwin = kSocketWindow;
   hello.acceptwin = kAcceptWindow;
@@ -86,10 +87,7 @@ void Session::on_hello_ack(const proxy::HelloAck& ack, Clock::time_point now) {
   peer.rx_win = ack.rx_win;
   peer.mtu = ack.mtu;
   peer.max_message = ack.max_msg;
-  if (ack.baud > 0) {
-    peer.byte_time =
-        std::chrono::duration_cast<Clock::duration>(std::chrono::duration<double>(10.0 / ack.baud));
-  }
+  peer.byte_time = proxy::byte_time_at(ack.baud);
   endpoint_.start_session(peer, now);
   endpoint_.set_heartbeat(std::chrono::seconds(1));
   phase_ = Phase::open;

@@ -19,18 +19,14 @@ namespace {
 using proxy::FrameType;
 
 proxy::EndpointConfig endpoint_config(const LinkAddress& address) {
+  // The host's window, mtu and send window are EndpointConfig's defaults.
   proxy::EndpointConfig config;
   config.side = proxy::Side::host;
-  config.rx_win = proxy::kMaxRxWindow;
-  config.mtu = proxy::kHostMtu;
-  config.txw = 32;
-  // A serial port paces bytes at its baud rate (10 bits a byte, 8N1); a TCP
-  // stream, stdio or a pty does not, and the 20 ms floors of PROTOCOL.md 5.4
-  // apply unless the board's HELLO_ACK names a rate (uboard --baud).
-  if (address.kind == LinkAddress::Kind::serial && address.baud > 0 &&
-      !is_pseudo_terminal(address.path)) {
-    config.byte_time = std::chrono::duration_cast<Clock::duration>(
-        std::chrono::duration<double>(10.0 / address.baud));
+  // A serial port paces bytes at its baud rate; a TCP stream, stdio or a pty
+  // does not, and the 20 ms floors of PROTOCOL.md 5.4 apply unless the
+  // board's HELLO_ACK names a rate (uboard --baud).
+  if (address.kind == LinkAddress::Kind::serial && !is_pseudo_terminal(address.path)) {
+    config.byte_time = proxy::byte_time_at(address.baud);
   }
   return config;
 }

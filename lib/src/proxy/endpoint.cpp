@@ -80,7 +80,7 @@ void LinkEndpoint::send_poll() {
 }
 
 std::size_t LinkEndpoint::data_chunk() const noexcept {
-  return chunk_limit_ - limits::wnd_prefix;
+  return chunk_limit_ - kWindowPrefix;
 }
 
 void LinkEndpoint::receive(std::string_view bytes, Clock::time_point now) {

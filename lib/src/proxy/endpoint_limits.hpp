@@ -38,7 +38,5 @@ inline constexpr std::size_t initial_chunk = 64;
 inline constexpr std::size_t out_batch = 8192;
 // The first bytes of a damaged candidate kept for the log.
 inline constexpr std::size_t damage_preview = 16;
-// WND prefix of DATA and DGRAM.
-inline constexpr std::size_t wnd_prefix = 4;
 
 }  // namespace usock::proxy::limits

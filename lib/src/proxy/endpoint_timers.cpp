@@ -24,6 +24,11 @@ std::string LinkEndpoint::describe() const {
          std::to_string(stats_.timeouts) + ", expected " + std::to_string(expected_);
 }
 
+Clock::duration byte_time_at(unsigned baud) {
+  if (baud == 0) return Clock::duration::zero();
+  return std::chrono::duration_cast<Clock::duration>(std::chrono::duration<double>(10.0 / baud));
+}
+
 void LinkEndpoint::reset_rto() {
   const Clock::duration byte_time =
       config_.byte_time > Clock::duration::zero() ? config_.byte_time : peer_.byte_time;

@@ -22,6 +22,13 @@
 
 namespace usock::proxy {
 
+// The time a byte takes on a UART at `baud` (8N1: 10 bits); zero for 0, a
+// line with no rate of its own.
+Clock::duration byte_time_at(unsigned baud);
+
+// The WND prefix of a DATA or DGRAM payload: a u32 socket credit limit.
+inline constexpr std::size_t kWindowPrefix = 4;
+
 // What this side announces of its own link (HELLO, HELLO_ACK).
 struct EndpointConfig {
   Side side = Side::host;
