@@ -9,15 +9,11 @@
 #include <utility>
 
 #include "usock/proxy/message.hpp"
+#include "usock/proxy/serial_order.hpp"
 #include "usock/socket.hpp"
 #include "usock/wait.hpp"
 
 namespace uboard {
-
-// Whether counter `a` is still below limit `b` in serial order (mod 2^32).
-constexpr bool serial_before(std::uint32_t a, std::uint32_t b) {
-  return static_cast<std::int32_t>(b - a) > 0;
-}
 
 struct DeviceSocket {
   DeviceSocket(usock::Socket socket_, bool stream_, std::uint32_t host_window,
@@ -67,7 +63,7 @@ struct DeviceSocket {
   unsigned watched = 0;  // pollev bits registered with the poller
 
   std::uint32_t credit_left() const noexcept { return host_limit - pushed; }
-  bool has_credit() const noexcept { return serial_before(pushed, host_limit); }
+  bool has_credit() const noexcept { return usock::proxy::is_after(host_limit, pushed); }
   // The limit to grant now: own_window past what has reached the socket.
   std::uint32_t next_grant() const noexcept { return written + own_window; }
   // A quarter of the window consumed since the last grant (PROTOCOL.md 6.2);

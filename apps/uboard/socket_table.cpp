@@ -239,7 +239,7 @@ void SocketTable::data(proxy::LinkEndpoint& link, std::uint8_t id, const proxy::
   DeviceSocket& socket = *entry->second;
   if (data.limit) socket.host_limit = *data.limit;
   const auto size = static_cast<std::uint32_t>(data.bytes.size());
-  if (serial_before(socket.granted, socket.received + size)) {
+  if (proxy::is_after(socket.received + size, socket.granted)) {
     throw proxy::MalformedMessage("DATA beyond the socket credit on socket " + std::to_string(id));
   }
   socket.received += size;
@@ -259,7 +259,7 @@ void SocketTable::dgram(proxy::LinkEndpoint& link, std::uint8_t id, const proxy:
   DeviceSocket& socket = *entry->second;
   if (dgram.limit) socket.host_limit = *dgram.limit;
   const auto size = static_cast<std::uint32_t>(dgram.bytes.size());
-  if (serial_before(socket.granted, socket.received + size)) {
+  if (proxy::is_after(socket.received + size, socket.granted)) {
     throw proxy::MalformedMessage("DGRAM beyond the socket credit on socket " + std::to_string(id));
   }
   socket.received += size;
@@ -295,7 +295,7 @@ void SocketTable::on_ready(std::uint8_t id, unsigned events) {
 bool SocketTable::may_read(const DeviceSocket& socket, const proxy::LinkEndpoint& link) const {
   if (link.backlog_bytes() >= kMaxLinkBacklog || socket.broken || socket.close_req) return false;
   if (socket.listening) {
-    return serial_before(socket.accepted, socket.accept_limit) && free_device_id().has_value();
+    return proxy::is_after(socket.accept_limit, socket.accepted) && free_device_id().has_value();
   }
   if (socket.read_shut || socket.eof_sent || !socket.has_credit()) return false;
   // An unconnected stream socket reports a hang-up: nothing to read there.
@@ -357,7 +357,7 @@ void SocketTable::read_ready(proxy::LinkEndpoint& link, std::uint8_t id, DeviceS
 void SocketTable::push_datagram(proxy::LinkEndpoint& link, std::uint8_t id, DeviceSocket& socket) {
   // PROTOCOL.md 6.2: a datagram goes only if all of it fits the credit.
   const auto size = static_cast<std::uint32_t>(socket.held_datagram->first.size());
-  if (serial_before(socket.host_limit, socket.pushed + size)) return;
+  if (proxy::is_after(socket.pushed + size, socket.host_limit)) return;
   proxy::Dgram dgram;
   dgram.addr = socket.held_datagram->second;
   dgram.bytes = socket.held_datagram->first;

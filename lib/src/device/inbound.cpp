@@ -6,6 +6,7 @@
 #include <cstdio>
 
 #include "session.hpp"
+#include "usock/proxy/serial_order.hpp"
 #include "usock/proxy/wire.hpp"
 
 namespace usock::device {
@@ -26,7 +27,7 @@ std::string hex_preview(std::string_view bytes) {
 
 // Serial order (mod 2^32): a limit only ever moves forward.
 std::uint32_t later_limit(std::uint32_t current, std::uint32_t offered) {
-  return static_cast<std::int32_t>(offered - current) > 0 ? offered : current;
+  return proxy::is_after(offered, current) ? offered : current;
 }
 
 }  // namespace

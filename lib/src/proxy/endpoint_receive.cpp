@@ -6,18 +6,10 @@
 
 #include "endpoint_limits.hpp"
 #include "usock/proxy/endpoint.hpp"
+#include "usock/proxy/serial_order.hpp"
 #include "usock/proxy/wire.hpp"
 
 namespace usock::proxy {
-namespace {
-
-// Serial order of 16-bit offsets (PROTOCOL.md 6.1): whether a is after b.
-bool after(std::uint16_t a, std::uint16_t b) {
-  return static_cast<std::int16_t>(a - b) > 0;
-}
-
-}  // namespace
-
 std::uint16_t LinkEndpoint::granted_credit() const noexcept {
   const auto rx_pos =
       static_cast<std::uint16_t>(anchor_woff_ + (stats_.bytes_read - anchor_stream_));
@@ -45,7 +37,7 @@ void LinkEndpoint::handle_frame(const FrameReceiver::Event& event, std::uint64_t
     // A handshake starts a new numbering of the peer's credit.
     peer_credit_ = header.credit;
   } else if (in_session_ && header.type != FrameType::announce &&
-             after(header.credit, peer_credit_)) {
+             is_after(header.credit, peer_credit_)) {
     peer_credit_ = header.credit;
   }
   switch (header.type) {
@@ -142,7 +134,7 @@ bool LinkEndpoint::repeats_go_back(const Header& nak, Clock::time_point now) con
   // whenever it came back faster than half a (stale) SRTT, as it does on a
   // pty, and left every lost retransmission to the backed-off timer.
   const auto read_at_least = static_cast<std::uint16_t>(nak.credit - peer_.rx_win);
-  if (after(read_at_least, go_back_woff_)) return false;
+  if (is_after(read_at_least, go_back_woff_)) return false;
   // Still a repeat if it comes within SRTT/2: a peer short of buffer grants
   // less than its window, so its credit may not show what it has read.
   return now - go_back_started_ < srtt_ / 2;

@@ -6,6 +6,7 @@
 
 #include "endpoint_limits.hpp"
 #include "usock/proxy/endpoint.hpp"
+#include "usock/proxy/serial_order.hpp"
 
 namespace usock::proxy {
 
@@ -19,7 +20,7 @@ std::uint16_t LinkEndpoint::tx_end() const noexcept {
 }
 
 bool LinkEndpoint::credit_covers(std::uint16_t offset) const noexcept {
-  return static_cast<std::int16_t>(peer_credit_ - offset) > 0;
+  return is_after(peer_credit_, offset);
 }
 
 bool LinkEndpoint::credit_covers_frame(std::size_t payload_size) noexcept {
