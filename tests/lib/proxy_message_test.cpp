@@ -132,7 +132,7 @@ std::vector<Sample> samples() {
       {ack, 0, 0, Ending::extensible},
       {Announce{1, 2, 0xDEADBEEF}, 0, 0, Ending::extensible},
       {Ack{}, 0, 0, Ending::exact},
-      {Nak{NakReason::gap}, 0, 0, Ending::exact},
+      {Nak{NakReason::gap, std::nullopt}, 0, 0, Ending::exact},
       {Reset{ResetReason::no_session, 0xA1B2C3D4, "no session"}, 0, 0, Ending::exact},
       {Bye{true}, 0, 0, Ending::exact},
       {Bye{false}, 0, 0, Ending::exact},
@@ -352,6 +352,21 @@ TEST_CASE("fields of a round trip keep their values") {
   CHECK(connection.local == SockAddr::ipv4({192, 168, 4, 1}, 80));
 }
 
+TEST_CASE("a NAK carries the bitmap of held frames whole or not at all") {
+  const Encoded encoded = encode(Nak{NakReason::gap, 0x8000000000000005});
+  REQUIRE(encoded.payload.size() == 9);
+  const auto nak = std::get<Nak>(decode_message(encoded.header, encoded.payload));
+  CHECK(nak.reason == NakReason::gap);
+  CHECK(nak.held == 0x8000000000000005);
+  CHECK_FALSE(std::get<Nak>(decode_message(encoded.header, encoded.payload.substr(0, 1))).held);
+  for (std::size_t size = 2; size < encoded.payload.size(); ++size) {
+    INFO("cut to " << size);
+    CHECK_THAT(refusal(encoded.header, encoded.payload.substr(0, size)),
+               Catch::Contains("bytes left over"));
+  }
+  CHECK_THAT(refusal(encoded.header, encoded.payload + '\x01'), Catch::Contains("bytes left over"));
+}
+
 TEST_CASE("every cut of a payload is refused where its fields are not all there") {
   for (const auto& sample : samples()) {
     const Encoded encoded = encode(sample.message, sample.req, sample.sock);
@@ -478,8 +493,10 @@ TEST_CASE("handshake fields out of range are refused") {
 }
 
 TEST_CASE("enumerations out of range are refused") {
-  CHECK_THAT(refusal(encode(Nak{static_cast<NakReason>(0)})), Catch::EndsWith("unknown reason"));
-  CHECK_THAT(refusal(encode(Nak{static_cast<NakReason>(4)})), Catch::EndsWith("unknown reason"));
+  CHECK_THAT(refusal(encode(Nak{static_cast<NakReason>(0), std::nullopt})),
+             Catch::EndsWith("unknown reason"));
+  CHECK_THAT(refusal(encode(Nak{static_cast<NakReason>(4), std::nullopt})),
+             Catch::EndsWith("unknown reason"));
   CHECK(refusal(encode(Reset{static_cast<ResetReason>(7), 0, ""})).empty());
   CHECK_THAT(refusal(encode(Reset{static_cast<ResetReason>(8), 0, ""})),
              Catch::EndsWith("unknown reason"));

@@ -15,6 +15,7 @@ LinkEndpoint::LinkEndpoint(EndpointConfig config, Clock::time_point now)
       peer_credit_(limits::rx_safe_default),
       last_write_(now),
       last_exempt_(now - Clock::duration(std::chrono::hours(1))),
+      held_(kMaxTxWindow),
       last_nak_(now),
       last_heard_(now),
       go_back_started_(now) {
@@ -49,6 +50,9 @@ void LinkEndpoint::end_session() {
   delack_due_ = Clock::time_point::max();
   nak_pending_ = false;
   nak_sent_for_expected_ = false;
+  for (auto& slot : held_)
+    slot.reset();
+  peer_reads_held_ = false;
   rtx_due_ = Clock::time_point::max();
   persist_due_ = Clock::time_point::max();
   poll_now_ = false;
@@ -93,7 +97,7 @@ void LinkEndpoint::receive(std::string_view bytes, Clock::time_point now) {
     if (event.kind == FrameReceiver::Event::Kind::frame) {
       handle_frame(event, stats_.bytes_read, now);
     } else {
-      handle_junk(event, now);
+      handle_junk(event);
     }
   }
   stats_.bytes_read = start + bytes.size();
@@ -148,6 +152,8 @@ bool LinkEndpoint::awaiting_peer() const noexcept {
 Clock::time_point LinkEndpoint::next_timer() const noexcept {
   Clock::time_point due =
       std::min({rtx_due_, delack_due_, console_flush_due_, stall_due_, persist_due_});
+  if (nak_pending_) due = std::min(due, nak_allowed_at());
+  due = std::min(due, renak_due());
   if (heartbeat_due()) due = std::min(due, last_write_ + heartbeat_);
   // An ACK or NAK held back for want of credit may go one RTO after the last.
   const bool exempt_waiting = (in_session_ && ack_now_) || nak_pending_ || poll_now_ || final_now_;
@@ -173,6 +179,7 @@ void LinkEndpoint::on_timer(Clock::time_point now) {
       rtx_due_ = now + rto_;
     }
   }
+  if (now >= renak_due()) request_nak(NakReason::gap);
   if (now >= delack_due_) {
     ack_now_ = true;
     delack_due_ = Clock::time_point::max();
@@ -181,7 +188,7 @@ void LinkEndpoint::on_timer(Clock::time_point now) {
     console_flush_due_ = Clock::time_point::max();
     for (FrameReceiver::Event line = receiver_.flush();
          line.kind != FrameReceiver::Event::Kind::none; line = receiver_.flush()) {
-      handle_junk(line, now);
+      handle_junk(line);
     }
   }
   if (now >= stall_due_) {

@@ -1,8 +1,10 @@
 // The receiving half of the link endpoint: in-order delivery, duplicates,
-// gaps and junk (NAK), acknowledgements and the credit granted to the peer.
+// gaps and junk (NAK), frames kept after a gap, acknowledgements and the
+// credit granted to the peer.
 
 #include <algorithm>
 #include <cstdint>
+#include <variant>
 
 #include "endpoint_limits.hpp"
 #include "usock/proxy/endpoint.hpp"
@@ -53,7 +55,7 @@ void LinkEndpoint::handle_frame(const FrameReceiver::Event& event, std::uint64_t
       if (header.flags & frame_flag::final) poll_outstanding_ = false;
       return;
     case FrameType::nak:
-      if (in_session_) handle_nak(header, now);
+      if (in_session_) handle_nak(event.frame, now);
       return;
     default:
       break;
@@ -69,22 +71,17 @@ void LinkEndpoint::handle_frame(const FrameReceiver::Event& event, std::uint64_t
 void LinkEndpoint::handle_sequenced(const Frame& frame, Clock::time_point now) {
   const std::uint8_t seq = frame.header.seq;
   if (seq == expected_) {
-    ++expected_;
-    nak_sent_for_expected_ = false;
-    try {
-      if (const auto whole = reassembler_.add(frame)) {
-        push_event(Event{Event::Kind::message, whole->header, std::string(whole->payload), {}, 0});
-      }
-    } catch (const MalformedMessage& error) {
-      push_event(Event{Event::Kind::protocol_error, frame.header, {}, error.what(), 0});
+    deliver(frame, now);
+    // The frames kept after the gap this one filled follow it in order.
+    for (;;) {
+      auto& slot = held_slot(expected_);
+      if (!slot || slot->header.seq != expected_) break;
+      const HeldFrame next = std::move(*slot);
+      slot.reset();
+      deliver(Frame{next.header, next.payload}, now);
     }
-    // Delaying an ack saves line time on a UART; on an unpaced line (a pty,
-    // TCP) bytes cost nothing and a sender held by its window would wait.
-    if (++deliveries_unacked_ >= 2 || !paced()) {
-      ack_now_ = true;
-    } else if (delack_due_ == Clock::time_point::max()) {
-      delack_due_ = now + limits::delack;
-    }
+    // A gap further on: the sender learns of it now, not from its timer.
+    if (holding()) request_nak(NakReason::gap);
     return;
   }
   const auto behind = static_cast<std::uint8_t>(expected_ - seq);
@@ -93,7 +90,54 @@ void LinkEndpoint::handle_sequenced(const Frame& frame, Clock::time_point now) {
     ack_now_ = true;
     return;
   }
-  request_nak(NakReason::gap, now);
+  hold(frame);
+  request_nak(NakReason::gap);
+}
+
+void LinkEndpoint::deliver(const Frame& frame, Clock::time_point now) {
+  ++expected_;
+  nak_sent_for_expected_ = false;
+  nak_pending_ = false;
+  try {
+    if (const auto whole = reassembler_.add(frame)) {
+      push_event(Event{Event::Kind::message, whole->header, std::string(whole->payload), {}, 0});
+    }
+  } catch (const MalformedMessage& error) {
+    push_event(Event{Event::Kind::protocol_error, frame.header, {}, error.what(), 0});
+  }
+  // Delaying an ack saves line time on a UART; on an unpaced line (a pty,
+  // TCP) bytes cost nothing and a sender held by its window would wait.
+  if (++deliveries_unacked_ >= 2 || !paced()) {
+    ack_now_ = true;
+  } else if (delack_due_ == Clock::time_point::max()) {
+    delack_due_ = now + limits::delack;
+  }
+}
+
+void LinkEndpoint::hold(const Frame& frame) {
+  const auto ahead = static_cast<std::uint8_t>(frame.header.seq - expected_);
+  if (!config_.keep_out_of_order || ahead >= held_.size()) return;
+  auto& slot = held_slot(frame.header.seq);
+  if (!slot) slot = HeldFrame{frame.header, std::string(frame.payload)};
+}
+
+std::optional<LinkEndpoint::HeldFrame>& LinkEndpoint::held_slot(std::uint8_t seq) noexcept {
+  return held_[seq % held_.size()];
+}
+
+bool LinkEndpoint::holding() const noexcept {
+  return held_bitmap() != 0;
+}
+
+std::uint64_t LinkEndpoint::held_bitmap() const noexcept {
+  // Bit i: frame expected + 1 + i, i.e. ack + 2 + i (PROTOCOL.md 5.3).
+  std::uint64_t bits = 0;
+  for (std::size_t i = 0; i + 1 < held_.size(); ++i) {
+    const auto seq = static_cast<std::uint8_t>(expected_ + 1 + i);
+    const auto& slot = held_[seq % held_.size()];
+    if (slot && slot->header.seq == seq) bits |= std::uint64_t{1} << i;
+  }
+  return bits;
 }
 
 void LinkEndpoint::handle_ack_field(std::uint8_t ack, Clock::time_point now) {
@@ -117,12 +161,47 @@ void LinkEndpoint::handle_ack_field(std::uint8_t ack, Clock::time_point now) {
   on_clean_acks(released);
 }
 
-void LinkEndpoint::handle_nak(const Header& nak, Clock::time_point now) {
+void LinkEndpoint::handle_nak(const Frame& nak, Clock::time_point now) {
   ++stats_.naks_received;
-  handle_ack_field(nak.ack, now);
-  if (in_flight_.empty() || repeats_go_back(nak, now)) return;
+  handle_ack_field(nak.header.ack, now);
+  std::optional<std::uint64_t> held;
+  try {
+    held = std::get<Nak>(decode_message(nak.header, nak.payload)).held;
+  } catch (const MalformedMessage&) {
+    // Only the header counts then: a NAK without a bitmap.
+  }
+  if (held) peer_reads_held_ = true;
+  if (in_flight_.empty()) return;
+  if (held) {
+    resend_lost(nak.header, *held);
+    return;
+  }
+  if (repeats_go_back(nak.header, now)) return;
   on_loss();
   go_back(now);
+}
+
+void LinkEndpoint::resend_lost(const Header& nak, std::uint64_t held) {
+  const std::uint8_t base = in_flight_.front().header.seq;
+  for (unsigned bit = 0; bit < 64; ++bit) {
+    if (!(held >> bit & 1)) continue;
+    const auto index = static_cast<std::uint8_t>(nak.ack + 2 + bit - base);
+    if (index < in_flight_.size()) in_flight_[index].held = true;
+  }
+  // A peer that keeps frames grants its read position plus its window, so
+  // the NAK's credit says how far it had read: a frame it read all of, and
+  // neither took in order nor kept, was lost. A frame still on its way is
+  // not, however many NAKs come back meanwhile.
+  const auto read = static_cast<std::uint16_t>(nak.credit - peer_.rx_win);
+  bool lost_any = false;
+  for (std::size_t i = 0; i < in_flight_.size(); ++i) {
+    Outgoing& frame = in_flight_[i];
+    if (frame.held || frame.lost || is_after(frame.wire_end, read)) continue;
+    frame.lost = true;
+    lost_any = true;
+    resend_from_ = std::min(resend_from_, i);
+  }
+  if (lost_any) on_loss();
 }
 
 bool LinkEndpoint::repeats_go_back(const Header& nak, Clock::time_point now) const noexcept {
@@ -140,11 +219,11 @@ bool LinkEndpoint::repeats_go_back(const Header& nak, Clock::time_point now) con
   return now - go_back_started_ < srtt_ / 2;
 }
 
-void LinkEndpoint::handle_junk(const FrameReceiver::Event& event, Clock::time_point now) {
+void LinkEndpoint::handle_junk(const FrameReceiver::Event& event) {
   if (event.kind == FrameReceiver::Event::Kind::console) {
     push_event(Event{Event::Kind::console, {}, {}, std::string(event.bytes), 0});
     // The host lets text be: boards print it. A device NAKs everything.
-    if (config_.side == Side::device) request_nak(NakReason::damaged, now);
+    if (config_.side == Side::device) request_nak(NakReason::damaged);
     return;
   }
   ++stats_.frames_damaged;
@@ -154,20 +233,33 @@ void LinkEndpoint::handle_junk(const FrameReceiver::Event& event, Clock::time_po
                    std::string(event.bytes.substr(0, limits::damage_preview)),
                    event.size});
   const bool too_long = event.damage == FrameReceiver::Damage::too_long;
-  request_nak(too_long ? NakReason::too_long : NakReason::damaged, now);
+  request_nak(too_long ? NakReason::too_long : NakReason::damaged);
 }
 
-void LinkEndpoint::request_nak(NakReason reason, Clock::time_point now) {
+void LinkEndpoint::request_nak(NakReason reason) {
   if (!in_session_) return;
+  nak_pending_ = true;
+  nak_reason_ = reason;
+}
+
+Clock::time_point LinkEndpoint::nak_allowed_at() const noexcept {
+  if (!nak_sent_for_expected_) return Clock::time_point::min();
   // Another NAK for the same frame only after the time a frame takes on the
   // line (1 ms at least): the sender ignores repeats of a go-back under way,
   // while a NAK held back longer leaves a retransmission lost again to the
-  // timer, whose backoff under noise reaches seconds (PROTOCOL.md 5.3).
+  // timer, whose backoff under noise reaches seconds (PROTOCOL.md 5.3). It
+  // waits rather than being dropped, so the last loss is always reported.
   const Clock::duration frame_time = std::max<Clock::duration>(
       limits::min_nak_interval, config_.byte_time * static_cast<long>(max_wire_size(config_.mtu)));
-  if (nak_sent_for_expected_ && now - last_nak_ < frame_time) return;
-  nak_pending_ = true;
-  nak_reason_ = reason;
+  return last_nak_ + frame_time;
+}
+
+Clock::time_point LinkEndpoint::renak_due() const noexcept {
+  // A lost NAK would leave the gap to the sender's timer, and each expiry
+  // resends every frame not known to be kept. A peer that resends only what
+  // it knows to be lost is told again, at half its shortest timeout.
+  if (!peer_reads_held_ || nak_pending_ || !holding()) return Clock::time_point::max();
+  return last_nak_ + rto_min_ / 2;
 }
 
 void LinkEndpoint::push_event(Event event) {

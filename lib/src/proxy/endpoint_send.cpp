@@ -1,4 +1,4 @@
-// The sending half of the link endpoint: queues, the window, go-back-N's
+// The sending half of the link endpoint: queues, the window,
 // retransmissions, link credit and the encoding of every frame.
 
 #include <algorithm>
@@ -97,11 +97,14 @@ void LinkEndpoint::encode(Header header, std::string_view payload, bool exempt,
 }
 
 bool LinkEndpoint::fill_control(Clock::time_point now) {
-  if (nak_pending_ && exempt_allowed(now)) {
+  if (nak_pending_ && now >= nak_allowed_at() && exempt_allowed(now)) {
     Header header;
     header.type = FrameType::nak;
-    const char reason = static_cast<char>(nak_reason_);
-    encode(header, std::string_view(&reason, 1), true, now);
+    const Nak nak{nak_reason_,
+                  config_.keep_out_of_order ? std::optional(held_bitmap()) : std::nullopt};
+    std::string payload;
+    encode_payload(nak, payload);
+    encode(header, payload, true, now);
     nak_pending_ = false;
     nak_sent_for_expected_ = true;
     last_nak_ = now;
@@ -125,6 +128,8 @@ bool LinkEndpoint::fill_control(Clock::time_point now) {
 
 bool LinkEndpoint::fill_sequenced(Clock::time_point now) {
   if (!in_session_) return false;
+  while (resend_from_ < in_flight_.size() && !in_flight_[resend_from_].lost)
+    ++resend_from_;
   if (resend_from_ < in_flight_.size()) {
     if (!credit_covers_frame(in_flight_[resend_from_].payload.size())) return false;
     // The first retransmission of a go-back: a NAK from a peer that has read
@@ -132,10 +137,12 @@ bool LinkEndpoint::fill_sequenced(Clock::time_point now) {
     if (resend_from_ == 0) go_back_woff_ = tx_end();
     Outgoing& frame = in_flight_[resend_from_++];
     frame.resent = true;
+    frame.lost = false;
     Header header = frame.header;
     header.flags |= frame_flag::retx;
     gap_zero_ = true;  // flushes whatever half frame the peer holds (PROTOCOL.md 3.1)
     encode(header, frame.payload, false, now);
+    frame.wire_end = tx_end();
     ++stats_.frames_resent;
   } else {
     const std::size_t window = std::min<std::size_t>(flight_limit_, config_.txw);
@@ -144,6 +151,7 @@ bool LinkEndpoint::fill_sequenced(Clock::time_point now) {
     Outgoing frame = number_next();
     frame.sent_at = now;
     encode(frame.header, frame.payload, false, now);
+    frame.wire_end = tx_end();
     ++stats_.frames_sent;
     stats_.payload_sent += frame.payload.size();
     in_flight_.push_back(std::move(frame));

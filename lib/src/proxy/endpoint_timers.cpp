@@ -56,6 +56,8 @@ void LinkEndpoint::sample_rtt(Clock::duration sample) {
 }
 
 void LinkEndpoint::go_back(Clock::time_point now) {
+  for (Outgoing& frame : in_flight_)
+    frame.lost = !frame.held;
   resend_from_ = 0;
   went_back_ = true;
   go_back_started_ = now;

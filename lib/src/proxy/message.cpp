@@ -176,7 +176,13 @@ Message decode_announce(WireReader& in) {
 Message decode_nak(WireReader& in) {
   const std::uint8_t reason = in.u8("reason");
   require(reason >= 1 && reason <= 3, "unknown reason");
-  return Nak{static_cast<NakReason>(reason)};
+  Nak nak{static_cast<NakReason>(reason), std::nullopt};
+  // The bitmap is all or nothing; any other tail is left over.
+  if (in.left() == 8) {
+    const std::uint64_t low = in.u32("held");
+    nak.held = low | std::uint64_t{in.u32("held")} << 32;
+  }
+  return nak;
 }
 
 Message decode_reset(WireReader& in) {
@@ -428,6 +434,10 @@ void encode(const Announce& announce, WireWriter& out) {
 
 void encode(const Nak& nak, WireWriter& out) {
   out.u8(static_cast<std::uint8_t>(nak.reason));
+  if (nak.held) {
+    out.u32(static_cast<std::uint32_t>(*nak.held));
+    out.u32(static_cast<std::uint32_t>(*nak.held >> 32));
+  }
 }
 
 void encode(const Reset& reset, WireWriter& out) {

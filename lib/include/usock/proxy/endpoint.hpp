@@ -1,7 +1,8 @@
 #pragma once
 // One side of the serial-proxy link layer (PROTOCOL.md 3, 5, 6): it frames
 // messages, numbers the sequenced ones, acknowledges, NAKs, retransmits
-// (go-back-N), keeps link credit both ways, fragments and reassembles. It
+// (go-back-N, or selective repeat with a peer that keeps frames after a
+// gap), keeps link credit both ways, fragments and reassembles. It
 // does no I/O and reads no clock: its owner feeds it the bytes read from the
 // line and the time, and writes the bytes it hands out. The host's link
 // thread and uboard drive the same code, and tests drive two of them through
@@ -10,9 +11,11 @@
 #include <cstddef>
 #include <cstdint>
 #include <deque>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <utility>
+#include <vector>
 
 #include "usock/proxy/frame.hpp"
 #include "usock/proxy/message.hpp"
@@ -37,6 +40,10 @@ struct EndpointConfig {
   std::uint8_t txw = 32;                          // sequenced frames in flight, at most
   std::size_t max_message = kHostMaxMessage;      // largest reassembled message accepted
   Clock::duration byte_time = Clock::duration{};  // 10 / baud; zero on an unpaced line
+  // Keep frames that arrive after a gap and report them in NAKs, so the
+  // peer resends only what was lost (PROTOCOL.md 5.3). A board short of
+  // memory keeps nothing and gets go-back-N.
+  bool keep_out_of_order = true;
 };
 
 // What the peer announced in the handshake.
@@ -156,9 +163,16 @@ class LinkEndpoint {
         : header(header_), payload(std::move(payload_)) {}
     Header header;  // type, flags (MORE, WND), req, sock; seq once numbered
     std::string payload;
-    std::size_t taken = 0;  // DATA: payload bytes already cut off into frames
-    bool resent = false;    // Karn's rule: no RTT sample from a retransmitted frame
+    std::size_t taken = 0;       // DATA: payload bytes already cut off into frames
+    bool resent = false;         // Karn's rule: no RTT sample from a retransmitted frame
+    bool lost = false;           // waits to be sent again
+    bool held = false;           // the peer keeps it after a gap: never sent again
+    std::uint16_t wire_end = 0;  // tx_off just past its last transmission
     Clock::time_point sent_at;
+  };
+  struct HeldFrame {
+    Header header;
+    std::string payload;
   };
 
   // Sending (endpoint_send.cpp).
@@ -178,11 +192,19 @@ class LinkEndpoint {
   void handle_frame(const FrameReceiver::Event& event, std::uint64_t after_delimiter,
                     Clock::time_point now);
   void handle_sequenced(const Frame& frame, Clock::time_point now);
+  void deliver(const Frame& frame, Clock::time_point now);
+  void hold(const Frame& frame);
+  std::optional<HeldFrame>& held_slot(std::uint8_t seq) noexcept;
+  bool holding() const noexcept;
+  std::uint64_t held_bitmap() const noexcept;
   void handle_ack_field(std::uint8_t ack, Clock::time_point now);
-  void handle_nak(const Header& nak, Clock::time_point now);
+  void handle_nak(const Frame& nak, Clock::time_point now);
+  void resend_lost(const Header& nak, std::uint64_t held);
   bool repeats_go_back(const Header& nak, Clock::time_point now) const noexcept;
-  void handle_junk(const FrameReceiver::Event& event, Clock::time_point now);
-  void request_nak(NakReason reason, Clock::time_point now);
+  void handle_junk(const FrameReceiver::Event& event);
+  void request_nak(NakReason reason);
+  Clock::time_point nak_allowed_at() const noexcept;
+  Clock::time_point renak_due() const noexcept;
   std::uint16_t granted_credit() const noexcept;
   void push_event(Event event);
 
@@ -233,6 +255,8 @@ class LinkEndpoint {
   bool nak_pending_ = false;
   NakReason nak_reason_ = NakReason::damaged;
   bool nak_sent_for_expected_ = false;
+  std::vector<std::optional<HeldFrame>> held_;  // by seq mod its size, after a gap
+  bool peer_reads_held_ = false;                // its NAKs carry `held`: it resends selectively
   Clock::time_point last_nak_;
   Clock::time_point stall_due_ = Clock::time_point::max();
   Clock::duration stall_backoff_{};

@@ -105,6 +105,10 @@ enum class NakReason : std::uint8_t { damaged = 1, gap = 2, too_long = 3 };
 struct Nak {
   static constexpr FrameType type = FrameType::nak;
   NakReason reason = NakReason::damaged;
+  // From a receiver that keeps frames after a gap (PROTOCOL.md 5.3): bit i
+  // set when frame `ack + 2 + i` is held, so the sender resends only what
+  // is missing. Absent from a receiver that keeps nothing (go-back-N).
+  std::optional<std::uint64_t> held;
 };
 
 enum class ResetReason : std::uint8_t {
