@@ -6,7 +6,7 @@
 namespace usock::device {
 namespace {
 
-constexpr std::size_t kMostValid = 3;
+constexpr std::size_t kMostValid = 1;
 constexpr std::size_t kLeastRecentDamaged = 16;
 constexpr auto kRecent = std::chrono::seconds(2);
 

@@ -242,24 +242,28 @@ void LinkEndpoint::request_nak(NakReason reason) {
   nak_reason_ = reason;
 }
 
+Clock::duration LinkEndpoint::nak_interval() const noexcept {
+  // The time a frame takes on the line, 1 ms at least (PROTOCOL.md 5.3).
+  return std::max<Clock::duration>(
+      limits::min_nak_interval, config_.byte_time * static_cast<long>(max_wire_size(config_.mtu)));
+}
+
 Clock::time_point LinkEndpoint::nak_allowed_at() const noexcept {
   if (!nak_sent_for_expected_) return Clock::time_point::min();
-  // Another NAK for the same frame only after the time a frame takes on the
-  // line (1 ms at least): the sender ignores repeats of a go-back under way,
-  // while a NAK held back longer leaves a retransmission lost again to the
-  // timer, whose backoff under noise reaches seconds (PROTOCOL.md 5.3). It
-  // waits rather than being dropped, so the last loss is always reported.
-  const Clock::duration frame_time = std::max<Clock::duration>(
-      limits::min_nak_interval, config_.byte_time * static_cast<long>(max_wire_size(config_.mtu)));
-  return last_nak_ + frame_time;
+  // The sender ignores repeats of a go-back under way, while a NAK held back
+  // longer leaves a retransmission lost again to the timer, whose backoff
+  // under noise reaches seconds. It waits rather than being dropped, so the
+  // last loss is always reported.
+  return last_nak_ + nak_interval();
 }
 
 Clock::time_point LinkEndpoint::renak_due() const noexcept {
-  // A lost NAK would leave the gap to the sender's timer, and each expiry
-  // resends every frame not known to be kept. A peer that resends only what
-  // it knows to be lost is told again, at half its shortest timeout.
+  // A lost NAK (a quarter of them at 1 % noise) would leave the gap to the
+  // sender's timer, which resends every frame not known to be kept. A peer
+  // that resends only what it read and lost is told again at once: a repeat
+  // costs it nothing.
   if (!peer_reads_held_ || nak_pending_ || !holding()) return Clock::time_point::max();
-  return last_nak_ + rto_min_ / 2;
+  return last_nak_ + nak_interval();
 }
 
 void LinkEndpoint::push_event(Event event) {

@@ -203,6 +203,7 @@ class LinkEndpoint {
   bool repeats_go_back(const Header& nak, Clock::time_point now) const noexcept;
   void handle_junk(const FrameReceiver::Event& event);
   void request_nak(NakReason reason);
+  Clock::duration nak_interval() const noexcept;
   Clock::time_point nak_allowed_at() const noexcept;
   Clock::time_point renak_due() const noexcept;
   std::uint16_t granted_credit() const noexcept;
