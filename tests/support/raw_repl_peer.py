@@ -49,11 +49,17 @@ class Peer:
         self.options = options
         self.pending = b""
         self.ran = False
+        self.handed_back = False
 
     # -- the line --------------------------------------------------------
 
     def write(self, data):
-        os.write(self.master, data)
+        while data:
+            select.select([], [self.master], [], 1)
+            try:
+                data = data[os.write(self.master, data):]
+            except BlockingIOError:
+                pass
 
     def read_byte(self, timeout=None):
         """The next byte from the host; None after `timeout` seconds."""
@@ -63,6 +69,8 @@ class Peer:
                 return None
             try:
                 self.pending = os.read(self.master, 4096)
+            except BlockingIOError:
+                return None
             except OSError:
                 raise HostGone()
             if not self.pending:
@@ -93,7 +101,7 @@ class Peer:
         line = b""
         while True:
             byte = self.read_byte()
-            if byte == b"\x00" and not self.ran:
+            if byte == b"\x00" and (not self.ran or self.handed_back):
                 raise Violation("a frame byte (0x00) sent to the friendly REPL")
             if byte == b"\r":
                 self.write(b"\r\n>>> ")
@@ -135,6 +143,7 @@ class Peer:
                 self.write(RAW_BANNER + b">")
             elif byte == b"\x02":
                 log("left the raw REPL")
+                self.handed_back = self.ran
                 self.write(b"\r\n" + BANNER + b">>> ")
                 return
             elif byte == b"\x03":
@@ -188,8 +197,9 @@ class Peer:
 
     def run(self, code):
         self.ran = True
-        last_line = code.rstrip(b"\n").rsplit(b"\n", 1)[-1].decode(errors="replace")
-        log("running %d bytes ending in %s" % (len(code), last_line))
+        lines = code.rstrip(b"\n").split(b"\n")
+        log("running %d bytes from %s to %s" % (len(code), lines[0].decode(errors="replace"),
+                                                lines[-1].decode(errors="replace")))
         if self.options.traceback:
             self.write(b"\x04" + TRACEBACK + b"\x04")
             return
@@ -236,6 +246,9 @@ def main():
     options = parser.parse_args()
 
     master, path = open_pty()
+    # A UART gives what is there: the uploaded program reads the same open
+    # file, and its poll loop must not block in a read.
+    os.set_blocking(master, False)
     print(path, flush=True)
     if not wait_for_host(master, options.wait):
         log("no host opened the port")

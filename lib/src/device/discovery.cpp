@@ -126,16 +126,17 @@ void Session::watch_raw_prompt(std::string_view bytes) {
   // After the agent returns, the raw REPL ends the run with \x04 (end of
   // output), \x04 (end of errors) and its prompt.
   prompt_tail_.append(bytes);
-  if (prompt_tail_.find("\x04>") != std::string::npos) raw_prompt_seen_ = true;
+  if (prompt_tail_.find("\x04>") != std::string::npos) handed_back_ = true;
   if (prompt_tail_.size() > 2) prompt_tail_.erase(0, prompt_tail_.size() - 2);
 }
 
 void Session::leave_raw_repl(Lock& lock) {
   if (!injected_) return;
-  const auto seen = [&] { return raw_prompt_seen_ || failure_.has_value(); };
+  const auto seen = [&] { return handed_back_ || failure_.has_value(); };
   if (!changed_.wait_for(lock, kPromptWait, seen)) {
     spdlog::info("device: the raw REPL's prompt did not come back; leaving it anyway");
   }
+  handed_back_ = true;
   raw_out_ += "\r\x02";
   wake();
   changed_.wait_for(lock, kLeaveWait, [&] { return raw_out_.empty() || failure_.has_value(); });

@@ -53,7 +53,8 @@ void Session::serve(Lock& lock) {
     pump(Clock::now());
     if (phase_ == Phase::failed) break;
     const auto now = Clock::now();
-    const bool want_write = !raw_out_.empty() || !endpoint_.output(now).empty() ||
+    const bool want_write = !raw_out_.empty() ||
+                            (!handed_back_ && !endpoint_.output(now).empty()) ||
                             (bootstrap_ && !bootstrap_->output().empty());
     const int timeout = timeout_ms(now, next_due(now));
     lock.unlock();
@@ -130,7 +131,7 @@ void Session::write_output(Clock::time_point now) {
     std::string_view out = raw_out_;
     if (out.empty() && bootstrap_) out = bootstrap_->output();
     const bool framed = out.empty();
-    if (framed) out = endpoint_.output(now);
+    if (framed && !handed_back_) out = endpoint_.output(now);
     if (out.empty()) return;
     try {
       const std::size_t written = link_.write_some(out, Wait::until(Clock::now()));

@@ -247,7 +247,9 @@ class Session {
   std::string raw_out_;  // bytes outside frames: the probe, the final \r\x02
   std::optional<std::vector<std::string>> traceback_;  // an uploaded program's, being read
   std::string prompt_tail_;
-  bool raw_prompt_seen_ = false;
+  // The agent returned to the raw REPL: a frame now would be typed into
+  // it (\x04 runs the line, or soft-resets the friendly REPL).
+  bool handed_back_ = false;
 
   // Handshake.
   std::uint32_t nonce_ = 0;
