@@ -62,7 +62,8 @@ class FileServer {
             {"python3", "-m", "http.server", port_, "--bind", "127.0.0.1", "--directory", dir_}) {
     content_.assign(3000, 'u');
     std::ofstream(dir_ + "/file.txt", std::ios::binary) << content_;
-    wait_for_port(std::stoi(port_));
+    // 60 s: python3 starts slowly on a loaded machine under nice.
+    wait_for_port(std::stoi(port_), 1200);
   }
   ~FileServer() { std::filesystem::remove_all(dir_); }
   std::string url() const { return "http://127.0.0.1:" + port_ + "/file.txt"; }

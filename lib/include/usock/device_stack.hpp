@@ -32,7 +32,8 @@ struct DeviceOptions {
   bool soft_reset = false;
   // The program to upload instead of the built-in agent; empty: the agent.
   std::string agent;
-  // How long an ANNOUNCE may take without injection, and after an upload.
+  // How long an ANNOUNCE may take without injection (an uploaded agent gets
+  // at least 10 s: it compiles first).
   std::chrono::milliseconds announce_timeout{3000};
   // The shortest silence that counts as a lost link (PROTOCOL.md 5.5: 3 s,
   // or four retransmission timeouts when those are longer).

@@ -19,6 +19,9 @@ constexpr auto kProbeListen = 300ms;
 constexpr std::size_t kHeardLines = 20;
 constexpr auto kPromptWait = 1s;
 constexpr auto kLeaveWait = 500ms;
+// An uploaded agent compiles before it announces: in plain raw mode after
+// the OK, which takes seconds for the whole agent on an ESP32.
+constexpr auto kAgentStart = 10s;
 
 bool shows_repl(const std::string& line) {
   return line.find(">>>") != std::string::npos || line.find("raw REPL") != std::string::npos ||
@@ -98,7 +101,7 @@ void Session::pump_bootstrap(Clock::time_point now) {
   bootstrap_.reset();
   injected_ = true;
   phase_ = Phase::listening;
-  listen_until_ = now + options_.announce_timeout;
+  listen_until_ = now + std::max<Clock::duration>(options_.announce_timeout, kAgentStart);
   if (!leftover.empty()) endpoint_.receive(leftover, now);
 }
 
