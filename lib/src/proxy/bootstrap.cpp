@@ -54,7 +54,8 @@ RawReplBootstrap::RawReplBootstrap(std::string program, bool soft_reset, Clock::
 void RawReplBootstrap::heard(std::string_view line) {
   if (!line.empty()) last_line_ = line;
   // The ROM's "rst:" line says why it reset; its "ets" date line does not.
-  if (is_hardware_reset(line) && (reset_line_.empty() || line.find("rst:") != std::string_view::npos)) {
+  if (is_hardware_reset(line) &&
+      (reset_line_.empty() || line.find("rst:") != std::string_view::npos)) {
     reset_line_ = line;
   }
   // An ESP32 reset with GPIO0 low stops in the ROM's download mode: no
