@@ -8,7 +8,9 @@
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
+#include <fstream>
 #include <memory>
+#include <sstream>
 
 #include "exit_codes.hpp"
 #include "usock/device_stack.hpp"
@@ -50,6 +52,17 @@ void set_up_logging(const std::string& tool, const CommonOptions& common) {
   spdlog::set_default_logger(std::move(logger));
 }
 
+std::string read_agent(const std::string& path) {
+  std::ifstream file(path, std::ios::binary);
+  std::ostringstream text;
+  text << file.rdbuf();
+  if (!file || text.str().empty()) {
+    throw Failure(kExitFailure, "cannot read the agent " + path,
+                  file ? "the file is empty" : std::strerror(errno));
+  }
+  return text.str();
+}
+
 // The stack the calls run on: this host's, or the board's named by --device.
 std::unique_ptr<Stack> open_stack(const ToolCli& tool) {
   if (tool.common().device.empty()) return std::make_unique<NativeStack>();
@@ -57,6 +70,9 @@ std::unique_ptr<Stack> open_stack(const ToolCli& tool) {
   const auto address = parse_link_uri(tool.common().device, error);
   DeviceOptions options;
   options.tool = tool.name();
+  options.inject = !tool.common().no_inject;
+  options.soft_reset = tool.common().soft_reset;
+  if (!tool.common().agent.empty()) options.agent = read_agent(tool.common().agent);
   return DeviceStack::open(*address, options);
 }
 
@@ -73,14 +89,29 @@ ToolCli::ToolCli(std::string name, std::string description)
   app_.add_flag("-q,--quiet", common_.quiet, "Log only errors on stderr")->excludes("-v");
   app_.add_flag("--trace", common_.trace,
                 "Narrate every socket call on stderr in MicroPython syntax");
-  app_.add_option("--device", common_.device,
-                  "Run the socket calls on a board: serial:///dev/ttyUSB0?baud=115200, a "
-                  "device path, tcp://HOST:PORT or stdio")
-      ->type_name("URI")
-      ->check([](const std::string& uri) {
-        std::string error;
-        return parse_link_uri(uri, error) ? std::string() : error;
-      });
+  auto* device =
+      app_.add_option("--device", common_.device,
+                      "Run the socket calls on a board: serial:///dev/ttyUSB0?baud=115200, a "
+                      "device path, tcp://HOST:PORT or stdio")
+          ->type_name("URI")
+          ->check([](const std::string& uri) {
+            std::string error;
+            return parse_link_uri(uri, error) ? std::string() : error;
+          });
+  app_.add_option("--agent", common_.agent,
+                  "With --device: the program to start on a board where no agent answers, "
+                  "instead of the built-in agent")
+      ->type_name("FILE")
+      ->check(CLI::ExistingFile)
+      ->needs(device);
+  auto* no_inject = app_.add_flag("--no-inject", common_.no_inject,
+                                  "With --device: never start the agent through the raw REPL; "
+                                  "the board runs it from main.py")
+                        ->needs(device);
+  app_.add_flag("--soft-reset", common_.soft_reset,
+                "With --device: soft-reset the board before starting the agent")
+      ->needs(device)
+      ->excludes(no_inject);
 }
 
 std::string describe_code(const OSError& error) {

@@ -25,6 +25,9 @@ struct CommonOptions {
   bool quiet = false;
   bool trace = false;
   std::string device;  // --device URI: run the socket calls on a board
+  std::string agent;   // --agent FILE: upload this instead of the built-in agent
+  bool no_inject = false;
+  bool soft_reset = false;
 };
 
 class ToolCli {

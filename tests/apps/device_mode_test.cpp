@@ -148,11 +148,17 @@ TEST_CASE("a device that does not exist is exit 5 and one without an agent exit 
       run({tool_path("ugetaddr"), "--device", "/dev/ttyUSB-none", "localhost"});
   CHECK(missing.exit_code == 5);
   CHECK(contains(missing.err, "ugetaddr: error: cannot open"));
-  // A pseudo-terminal nobody answers on: no ANNOUNCE, so no HELLO either.
+  // A pseudo-terminal nobody answers on: no ANNOUNCE, so no HELLO either;
+  // with injection the raw REPL does not answer either.
   usock::Pty silent;
-  const RunResult nobody = run({tool_path("ugetaddr"), "--device", silent.path(), "localhost"});
+  const RunResult nobody =
+      run({tool_path("ugetaddr"), "--device", silent.path(), "--no-inject", "localhost"});
   CHECK(nobody.exit_code == 97);
   CHECK(contains(nobody.err, "ugetaddr: error: no agent answering on"));
+  const RunResult no_repl = run({tool_path("ugetaddr"), "--device", silent.path(), "localhost"});
+  CHECK(no_repl.exit_code == 97);
+  CHECK(contains(no_repl.err, "ugetaddr: error: could not enter raw REPL on"));
+  CHECK(contains(no_repl.err, "nothing answered Ctrl-C and Ctrl-A"));
 }
 
 TEST_CASE("a malformed device URI is a usage error", "[device]") {

@@ -304,6 +304,7 @@ TEST_CASE("device stack: no agent on the line is a handshake error") {
   REQUIRE(address);
   DeviceOptions options;
   options.announce_timeout = 200ms;
+  options.inject = false;
   CHECK(link_error_kind([&] { DeviceStack::open(*address, options); }) ==
         LinkError::Kind::handshake);
 }

@@ -23,7 +23,17 @@ class Session;
 struct DeviceOptions {
   // The tool's name, for the board's logs: HELLO carries "usock/<version> <tool>".
   std::string tool;
-  // How long to listen for the agent's ANNOUNCE before "no agent answering".
+  // With no agent answering, start one through the raw REPL (PROTOCOL.md
+  // 7.7); otherwise "no agent answering", for a board that starts the agent
+  // itself from main.py.
+  bool inject = true;
+  // Soft-reset the board in the raw REPL before the upload (a clean heap;
+  // the board's state is lost).
+  bool soft_reset = false;
+  // The program to upload instead of the built-in agent; empty: the agent.
+  std::string agent;
+  // How long an ANNOUNCE may take without injection (an uploaded agent gets
+  // at least 10 s: it compiles first).
   std::chrono::milliseconds announce_timeout{3000};
   // The shortest silence that counts as a lost link (PROTOCOL.md 5.5: 3 s,
   // or four retransmission timeouts when those are longer).

@@ -46,6 +46,7 @@ void Session::on_console(const std::string& line, Clock::time_point now) {
       marker_->traceback.size() < kTracebackLines) {
     marker_->traceback.push_back(line);
   }
+  on_console_before_session(line);
   if (phase_ != Phase::open || marker_) return;
   const auto marker = proxy::find_console_marker(line);
   if (!marker) return;

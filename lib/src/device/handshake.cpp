@@ -48,8 +48,7 @@ void Session::send_hello(Clock::time_point now) {
 
 void Session::check_handshake(Clock::time_point now) {
   if (phase_ == Phase::listening && now >= listen_until_) {
-    fail(LinkError::Kind::handshake,
-         "no agent answering on " + uri() + " (nothing announced itself; is the agent running?)");
+    on_listen_timeout(now);
   } else if (phase_ == Phase::hello_sent && now >= hello_due_) {
     const bool noisy = damaged_in_handshake_ && now < hello_give_up_;
     if (hello_tries_ < kHelloTries || noisy) {

@@ -53,7 +53,9 @@ void Session::serve(Lock& lock) {
     pump(Clock::now());
     if (phase_ == Phase::failed) break;
     const auto now = Clock::now();
-    const bool want_write = !endpoint_.output(now).empty();
+    const bool want_write = !raw_out_.empty() ||
+                            (!handed_back_ && !endpoint_.output(now).empty()) ||
+                            (bootstrap_ && !bootstrap_->output().empty());
     const int timeout = timeout_ms(now, next_due(now));
     lock.unlock();
 
@@ -81,9 +83,18 @@ void Session::serve(Lock& lock) {
       }
     }
     lock.lock();
-    if (got > 0) endpoint_.receive(std::string_view(buffer.data(), got), Clock::now());
+    if (got > 0) received(std::string_view(buffer.data(), got), Clock::now());
     if (!gone.empty()) fail(LinkError::Kind::lost, "device link lost (" + gone + ")");
   }
+}
+
+void Session::received(std::string_view bytes, Clock::time_point now) {
+  if (phase_ == Phase::bootstrapping) {
+    bootstrap_->receive(bytes, now);
+    return pump_bootstrap(now);
+  }
+  if (injected_ && bye_sent_) watch_raw_prompt(bytes);
+  endpoint_.receive(bytes, now);
 }
 
 void Session::pump(Clock::time_point now) {
@@ -107,6 +118,7 @@ void Session::pump(Clock::time_point now) {
     next_state_log_ = now + std::chrono::seconds(1);
   }
   check_handshake(now);
+  pump_bootstrap(now);
   check_marker(now);
   check_liveness(now);
   write_output(now);
@@ -115,11 +127,21 @@ void Session::pump(Clock::time_point now) {
 
 void Session::write_output(Clock::time_point now) {
   while (true) {
-    const std::string_view out = endpoint_.output(now);
+    // Bytes outside frames go first: the bootstrap's, the probe, Ctrl-B.
+    std::string_view out = raw_out_;
+    if (out.empty() && bootstrap_) out = bootstrap_->output();
+    const bool framed = out.empty();
+    if (framed && !handed_back_) out = endpoint_.output(now);
     if (out.empty()) return;
     try {
       const std::size_t written = link_.write_some(out, Wait::until(Clock::now()));
-      endpoint_.wrote(written, now);
+      if (!raw_out_.empty()) {
+        raw_out_.erase(0, written);
+      } else if (!framed) {
+        bootstrap_->wrote(written);
+      } else {
+        endpoint_.wrote(written, now);
+      }
     } catch (const OSError& error) {
       if (!would_block(error))
         fail(LinkError::Kind::lost, "device link lost (" + error.reason() + ")");
@@ -131,6 +153,10 @@ void Session::write_output(Clock::time_point now) {
 Clock::time_point Session::next_due(Clock::time_point now) const {
   Clock::time_point due = endpoint_.next_timer();
   if (phase_ == Phase::listening) due = std::min(due, listen_until_);
+  // A bootstrap that finished moves on as soon as its last bytes are out.
+  if (phase_ == Phase::bootstrapping) {
+    due = std::min(due, bootstrap_->running() ? now : bootstrap_->next_timer());
+  }
   if (phase_ == Phase::hello_sent) due = std::min(due, hello_due_);
   if (marker_) due = std::min(due, marker_->due);
   if (phase_ == Phase::open) due = std::min(due, endpoint_.last_heard() + dead_after());

@@ -54,13 +54,17 @@ Session::~Session() {
 void Session::start() {
   {
     Lock lock(mutex_);
-    listen_until_ = Clock::now() + options_.announce_timeout;
+    start_listening(Clock::now());
     nonce_ = std::random_device{}();
   }
   thread_ = std::thread([this] { run(); });
   Lock lock(mutex_);
-  // The handshake bounds itself: the announce timeout, then four HELLOs.
-  changed_.wait(lock, [&] { return phase_ != Phase::listening && phase_ != Phase::hello_sent; });
+  // The handshake bounds itself: discovery and the bootstrap time out, and
+  // HELLO goes four times.
+  changed_.wait(lock, [&] {
+    return phase_ != Phase::listening && phase_ != Phase::bootstrapping &&
+           phase_ != Phase::hello_sent;
+  });
   check();
 }
 
@@ -87,6 +91,7 @@ void Session::finish(Wait wait) {
   if (!wait_until(lock, bye_bound, [&] { return bye_acked_; })) {
     spdlog::info("device: no BYE_ACK from the board; leaving it anyway");
   }
+  leave_raw_repl(lock);
   phase_ = Phase::finished;
   changed_.notify_all();
 }

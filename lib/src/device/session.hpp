@@ -23,6 +23,7 @@
 #include "usock/device_stack.hpp"
 #include "usock/link.hpp"
 #include "usock/link_error.hpp"
+#include "usock/proxy/bootstrap.hpp"
 #include "usock/proxy/console.hpp"
 #include "usock/proxy/endpoint.hpp"
 #include "usock/proxy/message.hpp"
@@ -152,7 +153,7 @@ class Session {
   static OSError board_error(int code, std::string_view text);
 
  private:
-  enum class Phase { listening, hello_sent, open, finished, failed };
+  enum class Phase { listening, bootstrapping, hello_sent, open, finished, failed };
 
   struct Pending {
     proxy::FrameType call = proxy::FrameType::result;
@@ -180,12 +181,22 @@ class Session {
   // Link thread (link_thread.cpp).
   void run() noexcept;
   void serve(Lock& lock);
+  void received(std::string_view bytes, Clock::time_point now);
   void pump(Clock::time_point now);
   void write_output(Clock::time_point now);
   Clock::time_point next_due(Clock::time_point now) const;
   void check_liveness(Clock::time_point now);
   Clock::duration dead_after() const;
   void wake() noexcept;
+
+  // Finding the agent, or starting it through the raw REPL (discovery.cpp).
+  void start_listening(Clock::time_point now);
+  void on_listen_timeout(Clock::time_point now);
+  void start_bootstrap(Clock::time_point now);
+  void pump_bootstrap(Clock::time_point now);
+  void on_console_before_session(const std::string& line);
+  void watch_raw_prompt(std::string_view bytes);
+  void leave_raw_repl(Lock& lock);
 
   // Handshake (handshake.cpp).
   void on_evidence(Clock::time_point now);
@@ -225,8 +236,22 @@ class Session {
   proxy::LinkEndpoint endpoint_;
   BoardFacts board_;
 
-  // Handshake.
+  // Discovery (PROTOCOL.md 7.1) and bootstrap (7.7).
   Clock::time_point listen_until_;
+  Clock::time_point started_;
+  bool probed_ = false;    // the \r probe went out
+  bool injected_ = false;  // we started the agent: leave the raw REPL at the end
+  bool repl_seen_ = false;
+  std::vector<std::string> heard_;  // console lines before the session
+  std::optional<proxy::RawReplBootstrap> bootstrap_;
+  std::string raw_out_;  // bytes outside frames: the probe, the final \r\x02
+  std::optional<std::vector<std::string>> traceback_;  // an uploaded program's, being read
+  std::string prompt_tail_;
+  // The agent returned to the raw REPL: a frame now would be typed into
+  // it (\x04 runs the line, or soft-resets the friendly REPL).
+  bool handed_back_ = false;
+
+  // Handshake.
   std::uint32_t nonce_ = 0;
   int hello_tries_ = 0;
   Clock::time_point next_state_log_;   // -vvv: the link's state once a second

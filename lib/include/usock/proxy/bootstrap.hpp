@@ -1,0 +1,108 @@
+#pragma once
+// Starting the agent through the raw REPL (PROTOCOL.md 7.7), with the byte
+// sequences of MicroPython's pyboard.py and mpremote: interrupt, enter the
+// raw REPL, optionally soft-reset, upload in raw-paste mode under the board's
+// flow-control window (or in paced chunks where raw-paste is missing), run.
+//
+// It does no I/O, like LinkEndpoint: the caller feeds what the board sent,
+// writes what output() holds, and calls on_timer() at next_timer(), so the
+// link thread stays responsive and the replies can be fuzzed.
+
+#include <cstddef>
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "usock/wait.hpp"
+
+namespace usock::proxy {
+
+class RawReplBootstrap {
+ public:
+  struct Failure {
+    enum class Kind {
+      no_raw_repl,  // the board never showed the raw REPL (busy, wrong port, Ctrl-C ignored)
+      reset,        // a ROM boot banner in the middle of the bootstrap
+      refused,      // the board answered the upload with something unexpected
+    };
+    Kind kind;
+    std::string cause;
+  };
+
+  // `program` is the whole text to run; `soft_reset` restarts MicroPython
+  // once the raw REPL is entered, before the upload.
+  RawReplBootstrap(std::string program, bool soft_reset, Clock::time_point now);
+
+  // A console line heard before the bootstrap began (while listening for
+  // an ANNOUNCE): a ROM banner there explains a later failure.
+  void heard(std::string_view line);
+
+  void receive(std::string_view bytes, Clock::time_point now);
+  void on_timer(Clock::time_point now);
+  Clock::time_point next_timer() const noexcept;
+  // Bytes to write now; wrote() says how many went.
+  std::string_view output() const noexcept { return out_; }
+  void wrote(std::size_t count) noexcept { out_.erase(0, count); }
+
+  // The program was handed over and runs: what the board sent after the
+  // upload's terminator is the program's own output (take_leftover()).
+  bool running() const noexcept { return step_ == Step::running; }
+  const std::optional<Failure>& failure() const noexcept { return failure_; }
+  std::string take_leftover();
+  // Console text in the way (banners, echo, boot.py output), line by line,
+  // for the log; a partial line once the bootstrap is over.
+  std::vector<std::string> take_console();
+  // How the upload went, for the log: "raw-paste, window 128".
+  const std::string& mode() const noexcept { return mode_; }
+
+ private:
+  enum class Step {
+    interrupt,      // \r\x03 written; input discarded for 100 ms
+    enter,          // \r\x01 written: the raw REPL's banner and prompt
+    reboot,         // \x04 written: "soft reboot"
+    reboot_banner,  // then the raw REPL's banner
+    reboot_prompt,  // and prompt
+    ask_paste,      // \x05A\x01 written: two bytes answer
+    paste_window,   // R\x01: the window increment follows
+    plain_prompt,   // R\x00: the prompt again; "ra": the rest of the banner too
+    paste,          // sending under the window
+    paste_end,      // \x04 written: \x04 once the board compiled it all
+    plain,          // sending 256-byte chunks 10 ms apart
+    plain_ok,       // \x04 written: OK
+    running,
+    failed,
+  };
+
+  void advance(Clock::time_point now);
+  bool take_through(std::string_view token);
+  void expect(Step step, std::string_view token, Clock::time_point now);
+  void after_raw_prompt(Clock::time_point now);
+  void on_paste_answer(Clock::time_point now);
+  void start_plain(Clock::time_point now);
+  void send_chunk(Clock::time_point now);
+  void on_paste_reply(Clock::time_point now);
+  void fail(Failure::Kind kind, std::string cause);
+  void to_console(std::string_view text);
+  std::string timeout_cause() const;
+
+  std::string program_;
+  bool soft_reset_;
+  Step step_ = Step::interrupt;
+  std::string in_;
+  std::string out_;
+  std::string expected_;
+  Clock::time_point due_;
+  std::size_t sent_ = 0;
+  std::uint32_t window_ = 0;
+  std::uint32_t window_left_ = 0;
+  std::string mode_;
+  std::optional<Failure> failure_;
+  std::string partial_line_;
+  std::vector<std::string> console_;
+  std::string last_line_;   // the last console line, for the failure's cause
+  std::string reset_line_;  // a ROM banner seen while entering the raw REPL
+};
+
+}  // namespace usock::proxy

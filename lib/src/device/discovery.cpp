@@ -1,0 +1,148 @@
+// Finding the agent (PROTOCOL.md 7.1) and, when none answers, starting it
+// through the raw REPL (7.7): listen for an ANNOUNCE, probe with a \r that a
+// REPL answers and an agent ignores, then upload the agent and listen
+// again. Once the session ends, a board we started the agent on is handed
+// back at its friendly REPL.
+#include <spdlog/spdlog.h>
+
+#include "builtin_agent.hpp"
+#include "session.hpp"
+
+namespace usock::device {
+namespace {
+
+using namespace std::chrono_literals;
+
+// An agent announces every 500 ms: one ANNOUNCE fits in the first listen.
+constexpr auto kFirstListen = 600ms;
+constexpr auto kProbeListen = 300ms;
+constexpr std::size_t kHeardLines = 20;
+constexpr auto kPromptWait = 1s;
+constexpr auto kLeaveWait = 500ms;
+// An uploaded agent compiles before it announces: in plain raw mode after
+// the OK, which takes seconds for the whole agent on an ESP32.
+constexpr auto kAgentStart = 10s;
+
+bool shows_repl(const std::string& line) {
+  return line.find(">>>") != std::string::npos || line.find("raw REPL") != std::string::npos ||
+         line == ">";
+}
+
+// The exception's own line ends a traceback: the first unindented one
+// after "Traceback (most recent call last):".
+bool ends_traceback(const std::string& line) {
+  return !line.empty() && line[0] != ' ' && line.find("Traceback") == std::string::npos;
+}
+
+}  // namespace
+
+void Session::start_listening(Clock::time_point now) {
+  started_ = now;
+  listen_until_ = now + kFirstListen;
+}
+
+void Session::on_listen_timeout(Clock::time_point now) {
+  if (!probed_) {
+    // A REPL answers \r with a prompt; an agent takes it as junk.
+    probed_ = true;
+    raw_out_ += '\r';
+    listen_until_ = options_.inject
+                        ? now + kProbeListen
+                        : std::max(now + kProbeListen, started_ + options_.announce_timeout);
+    return;
+  }
+  if (options_.inject && !injected_) return start_bootstrap(now);
+  std::string cause = "nothing announced itself; is the agent running?";
+  if (injected_) {
+    cause = "the agent was uploaded but never announced itself";
+  } else if (repl_seen_) {
+    cause = "the board is at its REPL; drop --no-inject to start the agent";
+  }
+  fail(LinkError::Kind::handshake, "no agent answering on " + uri() + " (" + cause + ")");
+}
+
+void Session::start_bootstrap(Clock::time_point now) {
+  std::string program(options_.agent.empty() ? builtin_agent() : options_.agent);
+  if (!program.empty() && program.back() != '\n') program += '\n';
+  program += "main(injected=True)\n";
+  spdlog::info("device: no agent answering on {}; starting one through the raw REPL", uri());
+  bootstrap_.emplace(std::move(program), options_.soft_reset, now);
+  for (const auto& line : heard_)
+    bootstrap_->heard(line);
+  heard_.clear();
+  phase_ = Phase::bootstrapping;
+  pump_bootstrap(now);
+}
+
+void Session::pump_bootstrap(Clock::time_point now) {
+  if (phase_ != Phase::bootstrapping) return;
+  bootstrap_->on_timer(now);
+  for (const auto& line : bootstrap_->take_console()) {
+    spdlog::info("device console: {}", line);
+  }
+  if (const auto& failure = bootstrap_->failure()) {
+    using Kind = proxy::RawReplBootstrap::Failure::Kind;
+    switch (failure->kind) {
+      case Kind::no_raw_repl:
+        return fail(LinkError::Kind::handshake,
+                    "could not enter raw REPL on " + uri() + " (" + failure->cause + ")");
+      case Kind::reset:
+        return fail(LinkError::Kind::reset, "device reset during the agent's upload on " + uri() +
+                                                " (" + failure->cause +
+                                                "; does opening the port reset the board?)");
+      case Kind::refused:
+        return fail(LinkError::Kind::handshake,
+                    "could not start the agent on " + uri() + " (" + failure->cause + ")");
+    }
+  }
+  if (!bootstrap_->running() || !bootstrap_->output().empty()) return;
+  spdlog::info("device: agent uploaded ({}); waiting for its ANNOUNCE", bootstrap_->mode());
+  const std::string leftover = bootstrap_->take_leftover();
+  bootstrap_.reset();
+  injected_ = true;
+  phase_ = Phase::listening;
+  listen_until_ = now + std::max<Clock::duration>(options_.announce_timeout, kAgentStart);
+  if (!leftover.empty()) endpoint_.receive(leftover, now);
+}
+
+void Session::on_console_before_session(const std::string& line) {
+  if (phase_ != Phase::listening && phase_ != Phase::hello_sent) return;
+  if (shows_repl(line)) repl_seen_ = true;
+  if (heard_.size() < kHeardLines) heard_.push_back(line);
+  if (!injected_) return;
+  // The uploaded program died before it could announce (PROTOCOL.md 13:
+  // "agent crashed while starting"): its traceback is the explanation.
+  if (!traceback_) {
+    if (line.find("Traceback (most recent call last):") != std::string::npos) {
+      traceback_.emplace();
+      spdlog::warn("device: {}", line);
+    }
+    return;
+  }
+  spdlog::warn("device: {}", line);
+  if (!ends_traceback(line)) return;
+  fail(LinkError::Kind::handshake,
+       "device agent crashed while starting on " + uri() + " (" + line + ")");
+}
+
+void Session::watch_raw_prompt(std::string_view bytes) {
+  // After the agent returns, the raw REPL ends the run with \x04 (end of
+  // output), \x04 (end of errors) and its prompt.
+  prompt_tail_.append(bytes);
+  if (prompt_tail_.find("\x04>") != std::string::npos) handed_back_ = true;
+  if (prompt_tail_.size() > 2) prompt_tail_.erase(0, prompt_tail_.size() - 2);
+}
+
+void Session::leave_raw_repl(Lock& lock) {
+  if (!injected_) return;
+  const auto seen = [&] { return handed_back_ || failure_.has_value(); };
+  if (!changed_.wait_for(lock, kPromptWait, seen)) {
+    spdlog::info("device: the raw REPL's prompt did not come back; leaving it anyway");
+  }
+  handed_back_ = true;
+  raw_out_ += "\r\x02";
+  wake();
+  changed_.wait_for(lock, kLeaveWait, [&] { return raw_out_.empty() || failure_.has_value(); });
+}
+
+}  // namespace usock::device

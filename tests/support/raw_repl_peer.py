@@ -1,0 +1,268 @@
+#!/usr/bin/env python3
+"""A MicroPython board at its REPL, on a pseudo-terminal, for the bootstrap
+tests (PROTOCOL.md 7.7): the friendly REPL (echo, ">>> "), the raw REPL, raw-paste
+with a small flow-control window, and plain raw mode. What the host uploads
+runs here, under CPython, with the pty as its stdin and stdout, so an uploaded
+agent really serves the host.
+
+The peer enforces the documented byte sequences: a host that writes past the
+raw-paste window, or sends frame bytes to a REPL, is reported on stderr as
+"peer: VIOLATION: ..." and the peer exits 1. It prints the pty's path as its
+first line of stdout, serves one host, and exits once the host closes the port.
+"""
+
+import argparse
+import os
+import select
+import subprocess
+import sys
+import time
+import tty
+
+BANNER = (b"MicroPython v1.23.0 on 2024-06-02; Generic ESP32 module with ESP32\r\n"
+          b'Type "help()" for more information.\r\n')
+RAW_BANNER = b"raw REPL; CTRL-B to exit\r\n"
+ROM_BANNER = (b"ets Jul 29 2019 12:21:46\r\n\r\n"
+              b"rst:0x1 (POWERON_RESET),boot:0x3 (DOWNLOAD_BOOT(UART0/UART1/SDIO_REI_REO_V2))\r\n"
+              b"waiting for download\r\n")
+TRACEBACK = (b"Traceback (most recent call last):\r\n"
+             b'  File "<stdin>", line 1, in <module>\r\n'
+             b"MemoryError: memory allocation failed, allocating 4096 bytes\r\n")
+
+
+class HostGone(Exception):
+    pass
+
+
+class Violation(Exception):
+    pass
+
+
+def log(text):
+    sys.stderr.write("peer: " + text + "\n")
+    sys.stderr.flush()
+
+
+class Peer:
+    def __init__(self, master, options):
+        self.master = master
+        self.options = options
+        self.pending = b""
+        self.ran = False
+        self.handed_back = False
+
+    # -- the line --------------------------------------------------------
+
+    def write(self, data):
+        while data:
+            select.select([], [self.master], [], 1)
+            try:
+                data = data[os.write(self.master, data):]
+            except BlockingIOError:
+                pass
+
+    def read_byte(self, timeout=None):
+        """The next byte from the host; None after `timeout` seconds."""
+        if not self.pending:
+            ready, _, _ = select.select([self.master], [], [], timeout)
+            if not ready:
+                return None
+            try:
+                self.pending = os.read(self.master, 4096)
+            except BlockingIOError:
+                return None
+            except OSError:
+                raise HostGone()
+            if not self.pending:
+                raise HostGone()
+        byte, self.pending = self.pending[:1], self.pending[1:]
+        return byte
+
+    # -- the REPLs -------------------------------------------------------
+
+    def serve(self):
+        if self.options.reset_on_open:
+            # An ESP32 whose GPIO0 was low at reset stops in the ROM loader.
+            self.write(ROM_BANNER)
+            while True:
+                self.read_byte()
+        if self.options.swallow_ctrl_c:
+            self.busy_program()
+        self.friendly()
+
+    def busy_program(self):
+        count = 0
+        while True:
+            if self.read_byte(0.3) is None:
+                count += 1
+                self.write(b"tick %d\r\n" % count)
+
+    def friendly(self):
+        line = b""
+        while True:
+            byte = self.read_byte()
+            if byte == b"\x00" and (not self.ran or self.handed_back):
+                raise Violation("a frame byte (0x00) sent to the friendly REPL")
+            if byte == b"\r":
+                self.write(b"\r\n>>> ")
+                line = b""
+            elif byte == b"\x03":
+                self.write(b"\r\n>>> ")
+                line = b""
+            elif byte == b"\x01":
+                self.write(b"\r\n")
+                self.raw()
+            elif byte == b"\x02":
+                self.write(b"\r\n" + BANNER + b">>> ")
+            elif byte == b"\x04":
+                self.write(b"\r\nMPY: soft reboot\r\n" + BANNER + b">>> ")
+            elif byte >= b" ":
+                line += byte
+                self.write(byte)
+
+    def raw(self):
+        log("raw REPL entered")
+        self.write(RAW_BANNER + b">")
+        line = b""
+        while True:
+            byte = self.read_byte()
+            if byte == b"\x00" and not self.ran:
+                raise Violation("a frame byte (0x00) sent to the raw REPL")
+            if byte == b"\x01":
+                if line == b"\x05A" and not self.options.old_firmware:
+                    line = b""
+                    if self.options.no_raw_paste:
+                        log("raw-paste refused")
+                        self.write(b"R\x00>")
+                        continue
+                    if self.raw_paste():
+                        self.write(b">")
+                    continue
+                # Ctrl-A again, or old firmware taking \x05A as text.
+                line = b""
+                self.write(RAW_BANNER + b">")
+            elif byte == b"\x02":
+                log("left the raw REPL")
+                self.handed_back = self.ran
+                self.write(b"\r\n" + BANNER + b">>> ")
+                return
+            elif byte == b"\x03":
+                line = b""
+            elif byte == b"\x04":
+                if not line:
+                    log("soft reboot")
+                    self.write(b"OK\r\nMPY: soft reboot\r\n" + RAW_BANNER + b">")
+                    continue
+                log("plain raw upload of %d bytes" % len(line))
+                self.write(b"OK")
+                self.run(line)
+                line = b""
+                self.write(b">")
+            else:
+                line += byte
+
+    def raw_paste(self):
+        """Raw-paste mode as pyexec.c runs it: the window, one more window
+        at once, a further \\x01 each time a window's worth was read."""
+        window = self.options.window
+        self.write(b"R\x01" + bytes([window & 0xFF, window >> 8]) + b"\x01")
+        log("raw-paste window %d" % window)
+        allowed = 2 * window
+        code = b""
+        credited = window
+        while True:
+            byte = self.read_byte()
+            if byte == b"\x04":
+                break
+            if byte == b"\x03":
+                self.write(b"\x04")
+                log("raw-paste aborted by Ctrl-C")
+                return True
+            code += byte
+            if len(code) > allowed:
+                raise Violation("raw-paste data beyond the window: %d bytes with %d granted"
+                                % (len(code), allowed))
+            if len(code) >= credited and not self.pending:
+                # Read a window's worth: the board frees it, a moment later.
+                time.sleep(0.002)
+                credited += window
+                allowed += window
+                self.write(b"\x01")
+        log("raw-paste upload of %d bytes" % len(code))
+        self.write(b"\x04")
+        self.run(code)
+        return True
+
+    # -- running what was uploaded ---------------------------------------
+
+    def run(self, code):
+        self.ran = True
+        lines = code.rstrip(b"\n").split(b"\n")
+        log("running %d bytes from %s to %s" % (len(code), lines[0].decode(errors="replace"),
+                                                lines[-1].decode(errors="replace")))
+        if self.options.traceback:
+            self.write(b"\x04" + TRACEBACK + b"\x04")
+            return
+        child = subprocess.Popen([sys.executable, "-c", code], stdin=self.master,
+                                 stdout=self.master, stderr=subprocess.PIPE)
+        _, errors = child.communicate()
+        log("the program exited with %d" % child.returncode)
+        self.write(b"\x04" + errors.replace(b"\n", b"\r\n") + b"\x04")
+
+
+def open_pty():
+    master, slave = os.openpty()
+    tty.setraw(slave)
+    path = os.ttyname(slave)
+    # The host's open is seen as the master's hang-up ending: no side of
+    # ours may hold the terminal.
+    os.close(slave)
+    return master, path
+
+
+def wait_for_host(master, seconds):
+    poller = select.poll()
+    poller.register(master, select.POLLIN)
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        events = poller.poll(10)
+        if not events or not events[0][1] & select.POLLHUP:
+            return True
+    return False
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--window", type=int, default=128, help="raw-paste window increment")
+    parser.add_argument("--no-raw-paste", action="store_true", help="answer R\\x00")
+    parser.add_argument("--old-firmware", action="store_true", help="predate raw-paste")
+    parser.add_argument("--swallow-ctrl-c", action="store_true",
+                        help="run a program that prints and ignores Ctrl-C")
+    parser.add_argument("--reset-on-open", action="store_true",
+                        help="reset into the ROM loader when the port opens")
+    parser.add_argument("--traceback", action="store_true",
+                        help="answer every upload with a traceback")
+    parser.add_argument("--wait", type=float, default=30, help="seconds to wait for the host")
+    options = parser.parse_args()
+
+    master, path = open_pty()
+    # A UART gives what is there: the uploaded program reads the same open
+    # file, and its poll loop must not block in a read.
+    os.set_blocking(master, False)
+    print(path, flush=True)
+    if not wait_for_host(master, options.wait):
+        log("no host opened the port")
+        return 3
+    peer = Peer(master, options)
+    try:
+        peer.serve()
+    except HostGone:
+        log("the host closed the port")
+    except Violation as violation:
+        log("VIOLATION: " + str(violation))
+        return 1
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
