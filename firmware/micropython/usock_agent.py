@@ -710,7 +710,8 @@ class Link:
                 self.final_now = True
             return
         if ftype == NAK:
-            if len(payload) != 1 or not 1 <= payload[0] <= 3 or req or sock:
+            # 9 bytes: a NAK with the `held` bitmap (5.3), which go-back-N ignores.
+            if len(payload) not in (1, 9) or not 1 <= payload[0] <= 3 or req or sock:
                 return owner.protocol_error('malformed NAK')
             if self.in_session:
                 self.on_nak(ack, credit, now)
