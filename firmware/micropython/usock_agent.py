@@ -408,8 +408,13 @@ class FdPort:
         self.stay = stay  # --pty: serve host after host, and no REPL to return to
         self.key_in = rfd
         self.key_out = wfd
+        # stdin may be a blocking pipe: read only what poll says is there.
+        self.ready = select.poll()
+        self.ready.register(rfd, select.POLLIN)
 
     def readinto(self, mv):
+        if not self.ready.poll(0):
+            return 0
         try:
             data = os.read(self.rfd, len(mv))
         except BlockingIOError:
