@@ -13,10 +13,10 @@
 #include <fstream>
 #include <random>
 #include <string>
-#include <thread>
 
 #include "background.hpp"
 #include "board.hpp"
+#include "nginx.hpp"
 #include "process.hpp"
 
 using usock::test::Background;
@@ -123,18 +123,16 @@ TEST_CASE("an agent killed mid-download leaves no partial output file", "[agent]
   const std::string dir = temp_dir();
   const std::string out = dir + "/slow.out";
   Board agent({}, BoardKind::agent);
-  Background client({tool_path("uhttpget"), "--device", agent.device(), "-o", out,
+  Background client({tool_path("uhttpget"), "--device", agent.device(), "-v", "-o", out,
                      "http://127.0.0.1:" + port + "/slow"});
-  // The body comes one byte a second: the file is there once the first has.
-  for (int i = 0; i < 100 && !std::filesystem::exists(out); ++i)
-    std::this_thread::sleep_for(std::chrono::milliseconds(100));
-  CHECK(std::filesystem::exists(out));
+  // The body comes one byte a second, into a temporary file beside `out`.
+  client.wait_for_stderr("< Content-Length: 10");
   ::kill(agent.process().pid(), SIGKILL);
   const int status = client.wait();
   INFO(client.err());
   CHECK(status == 120);
   CHECK(contains(client.err(), "uhttpget: error: device link lost"));
-  CHECK_FALSE(std::filesystem::exists(out));
+  CHECK(std::filesystem::is_empty(dir));
   std::filesystem::remove_all(dir);
 }
 

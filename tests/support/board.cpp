@@ -36,9 +36,11 @@ std::vector<std::string> agent_command() {
   return {USOCK_PYTHON, USOCK_AGENT_SOURCE, "--pty"};
 }
 
+// An interpreter starts slower than uboard, much slower on a loaded machine:
+// a generous bound, which only a broken agent reaches.
 Board::Board(std::vector<std::string> options, BoardKind kind)
     : process_(board_argv(std::move(options), kind)),
-      device_(process_.wait_for_stdout("^(/dev/\\S+)$")) {}
+      device_(process_.wait_for_stdout("^(/dev/\\S+)$", std::chrono::seconds(60))) {}
 
 std::vector<std::string> on_board(const std::vector<std::string>& argv,
                                   std::unique_ptr<Board>& board) {
