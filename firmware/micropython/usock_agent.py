@@ -408,8 +408,13 @@ class FdPort:
         self.stay = stay  # --pty: serve host after host, and no REPL to return to
         self.key_in = rfd
         self.key_out = wfd
+        # stdin may be a blocking pipe: read only what poll says is there.
+        self.ready = select.poll()
+        self.ready.register(rfd, select.POLLIN)
 
     def readinto(self, mv):
+        if not self.ready.poll(0):
+            return 0
         try:
             data = os.read(self.rfd, len(mv))
         except BlockingIOError:
@@ -1776,8 +1781,10 @@ class Agent:
             for t in (self.bye_due, tadd(self.last_heard, T_HOST_GONE)):
                 if t is not None and (due is None or tdiff(t, due) < 0):
                     due = t
-        else:
-            due = self.next_announce if due is None or tdiff(self.next_announce, due) < 0 else due
+        elif self.link.idle() and (due is None or tdiff(self.next_announce, due) < 0):
+            # An ANNOUNCE waits for a line that takes bytes: while a pty
+            # nobody reads is full, its due time must not spin the loop.
+            due = self.next_announce
         for sk in self.socks.values():
             if sk.close_req and (due is None or tdiff(sk.close_due, due) < 0):
                 due = sk.close_due

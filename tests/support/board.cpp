@@ -8,8 +8,18 @@
 namespace usock::test {
 namespace {
 
-std::vector<std::string> uboard_argv(std::vector<std::string> options) {
-  std::vector<std::string> argv{tool_path("uboard"), "--pty"};
+std::string device_mode() {
+  const char* mode = std::getenv("USOCK_TEST_DEVICE");
+  return mode != nullptr ? mode : "";
+}
+
+std::vector<std::string> board_argv(std::vector<std::string> options, BoardKind kind) {
+  std::vector<std::string> argv;
+  if (kind == BoardKind::agent) {
+    argv = agent_command();
+  } else {
+    argv = {tool_path("uboard"), "--pty"};
+  }
   for (auto& option : options)
     argv.push_back(std::move(option));
   return argv;
@@ -18,13 +28,19 @@ std::vector<std::string> uboard_argv(std::vector<std::string> options) {
 }  // namespace
 
 bool through_board() {
-  const char* mode = std::getenv("USOCK_TEST_DEVICE");
-  return mode != nullptr && std::string(mode) == "uboard";
+  const std::string mode = device_mode();
+  return mode == "uboard" || mode == "agent";
 }
 
-Board::Board(std::vector<std::string> options)
-    : process_(uboard_argv(std::move(options))),
-      device_(process_.wait_for_stdout("^(/dev/\\S+)$")) {}
+std::vector<std::string> agent_command() {
+  return {USOCK_PYTHON, USOCK_AGENT_SOURCE, "--pty"};
+}
+
+// An interpreter starts slower than uboard, much slower on a loaded machine:
+// a generous bound, which only a broken agent reaches.
+Board::Board(std::vector<std::string> options, BoardKind kind)
+    : process_(board_argv(std::move(options), kind)),
+      device_(process_.wait_for_stdout("^(/dev/\\S+)$", std::chrono::seconds(60))) {}
 
 std::vector<std::string> on_board(const std::vector<std::string>& argv,
                                   std::unique_ptr<Board>& board) {
@@ -38,7 +54,8 @@ std::vector<std::string> on_board(const std::vector<std::string>& argv,
   if (!is_tool || program == prefix + "uboard" || program.rfind(prefix + "usock-", 0) == 0) {
     return argv;
   }
-  board = std::make_unique<Board>();
+  const BoardKind kind = device_mode() == "uboard" ? BoardKind::uboard : BoardKind::agent;
+  board = std::make_unique<Board>(std::vector<std::string>{}, kind);
   std::vector<std::string> on_device{program, "--device", board->device()};
   on_device.insert(on_device.end(), argv.begin() + 1, argv.end());
   return on_device;
