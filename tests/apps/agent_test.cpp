@@ -10,23 +10,24 @@
 #include <chrono>
 #include <csignal>
 #include <filesystem>
-#include <fstream>
-#include <random>
 #include <string>
 
 #include "background.hpp"
 #include "board.hpp"
-#include "nginx.hpp"
+#include "echo_server.hpp"
+#include "file_server.hpp"
 #include "process.hpp"
 
 using usock::test::Background;
 using usock::test::Board;
 using usock::test::BoardKind;
-using usock::test::free_tcp_port;
+using usock::test::EchoServer;
+using usock::test::FileServer;
+using usock::test::random_bytes;
+using usock::test::read_file;
 using usock::test::run;
 using usock::test::RunResult;
 using usock::test::tool_path;
-using usock::test::wait_for_port;
 
 namespace {
 
@@ -39,46 +40,6 @@ std::string temp_dir() {
   if (::mkdtemp(dir) == nullptr) throw std::runtime_error("mkdtemp failed");
   return dir;
 }
-
-std::string read_file(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  return std::string(std::istreambuf_iterator<char>(in), {});
-}
-
-// A file of random bytes served by python3's http.server on 127.0.0.1.
-class FileServer {
- public:
-  explicit FileServer(std::size_t size)
-      : dir_(temp_dir()),
-        port_(std::to_string(free_tcp_port())),
-        server_(
-            {"python3", "-m", "http.server", port_, "--bind", "127.0.0.1", "--directory", dir_}) {
-    std::mt19937 random(7);
-    content_.resize(size);
-    for (auto& byte : content_)
-      byte = static_cast<char>(random());
-    std::ofstream(dir_ + "/file.bin", std::ios::binary) << content_;
-    wait_for_port(std::stoi(port_));
-  }
-  ~FileServer() { std::filesystem::remove_all(dir_); }
-  std::string url() const { return "http://127.0.0.1:" + port_ + "/file.bin"; }
-  const std::string& content() const { return content_; }
-  std::string out_path() const { return dir_ + "/out.bin"; }
-
- private:
-  std::string dir_;
-  std::string port_;
-  Background server_;
-  std::string content_;
-};
-
-struct EchoServer {
-  EchoServer() : process({tool_path("uecho"), "server", "--port", "0"}) {
-    port = process.wait_for_stderr("listening on \\('127\\.0\\.0\\.1', (\\d+)\\)");
-  }
-  Background process;
-  std::string port;
-};
 
 // A noisy line in front of an agent (tests/support/noisy_relay.py).
 struct NoisyLine {
@@ -137,7 +98,7 @@ TEST_CASE("an agent killed mid-download leaves no partial output file", "[agent]
 }
 
 TEST_CASE("a noisy line to the agent loses no byte of a download", "[agent]") {
-  FileServer files(64 << 10);
+  FileServer files(random_bytes(64 << 10, 7), "file.bin");
   Board agent({}, BoardKind::agent);
   NoisyLine line(agent.device(), "0.005", "11");
   const RunResult result =

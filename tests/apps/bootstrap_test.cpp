@@ -14,15 +14,14 @@
 #include <vector>
 
 #include "background.hpp"
-#include "nginx.hpp"
+#include "file_server.hpp"
 #include "process.hpp"
 
 using usock::test::Background;
-using usock::test::free_tcp_port;
+using usock::test::FileServer;
 using usock::test::run;
 using usock::test::RunResult;
 using usock::test::tool_path;
-using usock::test::wait_for_port;
 using namespace std::chrono_literals;
 
 namespace {
@@ -52,40 +51,12 @@ class ReplBoard {
   std::string device_;
 };
 
-// One file served by python3's http.server on 127.0.0.1.
-class FileServer {
- public:
-  FileServer()
-      : dir_(make_dir()),
-        port_(std::to_string(free_tcp_port())),
-        server_(
-            {"python3", "-m", "http.server", port_, "--bind", "127.0.0.1", "--directory", dir_}) {
-    content_.assign(3000, 'u');
-    std::ofstream(dir_ + "/file.txt", std::ios::binary) << content_;
-    // 60 s: python3 starts slowly on a loaded machine under nice.
-    wait_for_port(std::stoi(port_), 1200);
-  }
-  ~FileServer() { std::filesystem::remove_all(dir_); }
-  std::string url() const { return "http://127.0.0.1:" + port_ + "/file.txt"; }
-  const std::string& content() const { return content_; }
-
- private:
-  static std::string make_dir() {
-    char dir[] = "/tmp/usock-bootstrap-XXXXXX";
-    if (::mkdtemp(dir) == nullptr) throw std::runtime_error("mkdtemp failed");
-    return dir;
-  }
-  std::string dir_;
-  std::string port_;
-  Background server_;
-  std::string content_;
-};
-
 // A download through a board that had no agent: the agent was uploaded,
 // served the calls and handed the board back at its REPL.
 void check_download(const std::vector<std::string>& peer_options,
                     const std::vector<std::string>& tool_options = {}) {
-  FileServer files;
+  // 1200 attempts, 60 s: python3 starts slowly on a loaded machine under nice.
+  FileServer files(std::string(3000, 'u'), "file.txt", 1200);
   ReplBoard board(peer_options);
   std::vector<std::string> argv{tool_path("uhttpget"), "-v", "--device", board.device()};
   argv.insert(argv.end(), tool_options.begin(), tool_options.end());

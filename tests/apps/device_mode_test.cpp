@@ -8,23 +8,24 @@
 #include <catch2/catch.hpp>
 #include <csignal>
 #include <filesystem>
-#include <fstream>
-#include <random>
 #include <string>
 
 #include "background.hpp"
 #include "board.hpp"
-#include "nginx.hpp"
+#include "echo_server.hpp"
+#include "file_server.hpp"
 #include "process.hpp"
 #include "usock/serial.hpp"
 
 using usock::test::Background;
 using usock::test::Board;
-using usock::test::free_tcp_port;
+using usock::test::EchoServer;
+using usock::test::FileServer;
+using usock::test::random_bytes;
+using usock::test::read_file;
 using usock::test::run;
 using usock::test::RunResult;
 using usock::test::tool_path;
-using usock::test::wait_for_port;
 
 namespace {
 
@@ -32,57 +33,10 @@ bool contains(const std::string& text, const std::string& part) {
   return text.find(part) != std::string::npos;
 }
 
-// A directory with one file of random bytes, served by python3's
-// http.server on 127.0.0.1; both removed afterwards.
-class FileServer {
- public:
-  explicit FileServer(std::size_t size)
-      : dir_(make_dir()),
-        port_(std::to_string(free_tcp_port())),
-        server_(
-            {"python3", "-m", "http.server", port_, "--bind", "127.0.0.1", "--directory", dir_}) {
-    std::mt19937 random(42);
-    content_.resize(size);
-    for (auto& byte : content_)
-      byte = static_cast<char>(random());
-    std::ofstream(dir_ + "/file.bin", std::ios::binary) << content_;
-    wait_for_port(std::stoi(port_));
-  }
-  ~FileServer() { std::filesystem::remove_all(dir_); }
-  std::string url() const { return "http://127.0.0.1:" + port_ + "/file.bin"; }
-  const std::string& content() const { return content_; }
-  std::string out_path() const { return dir_ + "/out.bin"; }
-
- private:
-  static std::string make_dir() {
-    char dir[] = "/tmp/usock-device-XXXXXX";
-    if (::mkdtemp(dir) == nullptr) throw std::runtime_error("mkdtemp failed");
-    return dir;
-  }
-  std::string dir_;
-  std::string port_;
-  Background server_;
-  std::string content_;
-};
-
-std::string read_file(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  return std::string(std::istreambuf_iterator<char>(in), {});
-}
-
-// uecho's server on loopback, natively, for clients that go through a board.
-struct EchoServer {
-  EchoServer() : process({tool_path("uecho"), "server", "--port", "0"}) {
-    port = process.wait_for_stderr("listening on \\('127\\.0\\.0\\.1', (\\d+)\\)");
-  }
-  Background process;
-  std::string port;
-};
-
 }  // namespace
 
 TEST_CASE("a board reset mid-download ends uhttpget with exit 121 and no output file", "[device]") {
-  FileServer files(4 << 20);
+  FileServer files(random_bytes(4 << 20, 42), "file.bin");
   Board board({"--reset-after", "1000000"});
   const RunResult result =
       run({tool_path("uhttpget"), "--device", board.device(), "-o", files.out_path(), files.url()});
@@ -121,7 +75,7 @@ TEST_CASE("a board that vanishes mid-transfer ends the tool with exit 120", "[de
 
 // The issue's figures: 1 % of bytes corrupted and 0.1 % dropped, each way.
 TEST_CASE("a noisy line loses no byte of a download", "[device]") {
-  FileServer files(2 << 20);
+  FileServer files(random_bytes(2 << 20, 42), "file.bin");
   Board board({"--noise", "0.01", "--seed", "11"});
   const RunResult result =
       run({tool_path("uhttpget"), "--device", board.device(), "-o", files.out_path(), files.url()},
