@@ -2,6 +2,7 @@
 // the protocol promises is checked on the messages that come out: every
 // one exactly once and in order, through noise, drops and duplicates, and
 // never more bytes on the line than the peer's credit allows.
+#include <algorithm>
 #include <catch2/catch.hpp>
 #include <chrono>
 #include <string>
@@ -181,6 +182,47 @@ TEST_CASE("calls and results keep their order and their req and sock") {
   }
 }
 
+TEST_CASE("small sends queued for one socket leave in full frames with the newest limit") {
+  // The silly window syndrome: a sender that gets credit back a frame at a
+  // time on a slow line must not go on sending frames that small.
+  Pair pair;
+  const std::string bytes = pattern(2000, 13);
+  for (std::size_t at = 0; at < bytes.size(); at += 20) {
+    const auto limit = static_cast<std::uint32_t>(1000 + at);
+    pair.host.send(Data{at % 40 == 0 ? std::optional(limit) : std::nullopt,
+                        std::string_view(bytes).substr(at, 20)},
+                   0, 1);
+  }
+  pair.host.send(Data{std::uint32_t{7}, "other socket"}, 0, 2);
+  pair.host.send(Data{std::nullopt, "after it"}, 0, 1);
+  std::vector<Data> received;
+  std::vector<std::uint8_t> sockets;
+  std::string stream;
+  for (int step = 0; step < 100000 && stream.size() < bytes.size() + 8; ++step) {
+    pair.line.step();
+    LinkEndpoint::Event event;
+    while (pair.device.next_event(event)) {
+      if (event.kind != LinkEndpoint::Event::Kind::message) continue;
+      const Data data = std::get<Data>(decode_message(event.header, event.payload));
+      if (event.header.sock == 1) stream += data.bytes;
+      received.push_back(Data{data.limit, {}});
+      sockets.push_back(event.header.sock);
+    }
+  }
+  REQUIRE(stream == bytes + "after it");
+  // The first frame, cut at the slow start's 64 bytes, carries the newest
+  // limit; the 100 sends of socket 1 left in far fewer frames.
+  REQUIRE(received.size() >= 3);
+  CHECK(received.front().limit == 1000u + 1960u);
+  CHECK(pair.host.stats().frames_sent < 40);
+  // Socket 2's message stays between socket 1's, with its own limit.
+  const auto other = std::find(sockets.begin(), sockets.end(), 2);
+  REQUIRE(other != sockets.end());
+  CHECK(received[static_cast<std::size_t>(other - sockets.begin())].limit == 7u);
+  CHECK(sockets.back() == 1);
+  CHECK(pair.host.backlog_bytes() == 0);
+}
+
 TEST_CASE("a datagram larger than the peer's frames travels in fragments") {
   Pair pair(config_for(Side::host), config_for(Side::device, 1024));
   // The device's mtu of 1024 bounds what the host may send it.
@@ -223,10 +265,11 @@ TEST_CASE("no more bytes go out than the peer's credit allows") {
   Pair pair(config_for(Side::host), config_for(Side::device, kHostMtu, 1024));
   pair.line.to_host.mute = true;
   pair.line.to_device.mute = true;
-  // 50-byte messages: three frames fit the 224 bytes, a fourth does not.
+  // 50-byte messages, one per socket so none are merged: three frames fit
+  // the 224 bytes, a fourth does not.
   const std::string bytes = pattern(50, 2);
-  for (int call = 0; call < 20; ++call)
-    pair.host.send(Data{std::nullopt, bytes}, 0, 1);
+  for (std::uint8_t sock = 1; sock <= 20; ++sock)
+    pair.host.send(Data{std::nullopt, bytes}, 0, sock);
   std::uint64_t paid = 0;
   for (int step = 0; step < 2000; ++step) {
     const std::string_view out = pair.host.output(pair.line.now);
@@ -333,8 +376,9 @@ std::uint64_t resent_after_lost_retransmission(const EndpointConfig& device_conf
   pair.host.receive(out, now);
   REQUIRE(pair.host.all_acknowledged());
 
-  for (int call = 0; call < 3; ++call)
-    pair.host.send(Data{std::nullopt, bytes}, 0, 1);
+  // Three sockets, so the three messages stay three frames.
+  for (std::uint8_t sock = 2; sock <= 4; ++sock)
+    pair.host.send(Data{std::nullopt, bytes}, 0, sock);
   out = pair.host.output(now);
   pair.host.wrote(out.size(), now);
   now = pair.host.next_timer();

@@ -42,7 +42,41 @@ bool LinkEndpoint::exempt_allowed(Clock::time_point now) const noexcept {
   return credit_covers(tx_end()) || now - last_exempt_ >= rto_;
 }
 
+bool LinkEndpoint::coalesce_data(const Header& header, std::string_view payload) {
+  // Consecutive DATA for one socket leave as one message. A sender fed in
+  // small steps (credit returned a frame at a time on a slow line) would
+  // otherwise keep sending frames as small as its first ones for good: the
+  // silly window syndrome of RFC 813.
+  if (unsent_.empty()) return false;
+  Outgoing& back = unsent_.back();
+  const auto without_wnd = [](std::uint8_t flags) {
+    return static_cast<std::uint8_t>(flags & ~frame_flag::wnd);
+  };
+  if (back.header.type != FrameType::data || back.header.sock != header.sock ||
+      back.header.req != header.req || without_wnd(back.header.flags) != without_wnd(header.flags))
+    return false;
+  std::string_view bytes = payload;
+  if (header.flags & frame_flag::wnd) {
+    // The newer limit replaces the older one (limits only grow, 6.2); it can
+    // ride only while the queued message still has its first piece.
+    if (back.taken != 0) return false;
+    const std::string_view limit = bytes.substr(0, kWindowPrefix);
+    if (back.header.flags & frame_flag::wnd) {
+      back.payload.replace(0, kWindowPrefix, limit);
+    } else {
+      back.payload.insert(0, limit);
+      back.header.flags |= frame_flag::wnd;
+      backlog_bytes_ += kWindowPrefix;
+    }
+    bytes.remove_prefix(kWindowPrefix);
+  }
+  back.payload += bytes;
+  backlog_bytes_ += bytes.size();
+  return true;
+}
+
 void LinkEndpoint::queue_sequenced(Header header, std::string payload) {
+  if (header.type == FrameType::data && coalesce_data(header, payload)) return;
   backlog_bytes_ += payload.size();
   // DATA is cut when numbered, at the frame size of that moment; other
   // messages are fragments from the start (PROTOCOL.md 8.1).

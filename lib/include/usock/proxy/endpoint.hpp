@@ -185,6 +185,7 @@ class LinkEndpoint {
   bool exempt_allowed(Clock::time_point now) const noexcept;
   std::size_t max_payload() const noexcept;
   std::uint16_t tx_end() const noexcept;
+  bool coalesce_data(const Header& header, std::string_view payload);
   bool credit_covers(std::uint16_t offset) const noexcept;
   bool credit_covers_frame(std::size_t payload_size) noexcept;
 
