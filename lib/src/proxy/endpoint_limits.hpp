@@ -20,8 +20,10 @@ inline constexpr auto min_nak_interval = 1ms;
 inline constexpr auto delack = 5ms;
 // A partial console line is reported after this much silence (3.4).
 inline constexpr auto console_flush = 100ms;
-// Receiver stall timer: floor, and where its backoff stops (6.1).
-inline constexpr auto stall_floor = 5ms;
+// Receiver stall timer: floor, and where its backoff stops (6.1). The floor
+// is above the gaps of a working line: uboard's pacing hands bytes over every
+// 5 ms, a USB serial adapter every 16 ms (FTDI's latency timer).
+inline constexpr auto stall_floor = 20ms;
 inline constexpr auto stall_ceiling = 1s;
 // RTO bounds (5.4).
 inline constexpr auto rto_floor = 20ms;
