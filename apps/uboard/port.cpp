@@ -2,6 +2,7 @@
 
 #include <fcntl.h>
 #include <netinet/in.h>
+#include <netinet/tcp.h>
 #include <sys/socket.h>
 #include <unistd.h>
 
@@ -102,6 +103,10 @@ int Port::write_fd() const noexcept {
 bool Port::accept_client() {
   const int fd = ::accept4(listen_fd_, nullptr, nullptr, SOCK_NONBLOCK | SOCK_CLOEXEC);
   if (fd < 0) return false;
+  // A serial line hands bytes over as they come; Nagle's algorithm would
+  // hold the paced trickle for the host's TCP ack and deliver it in bursts.
+  const int on = 1;
+  ::setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &on, sizeof on);
   drop_client();
   client_fd_ = fd;
   return true;
