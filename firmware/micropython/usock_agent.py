@@ -477,7 +477,8 @@ class StreamPort:
 
 if hasattr(bytearray, 'find'):
     def find0(buf, i, end):
-        j = buf.find(0, i, end)
+        # A bytes needle: MicroPython's find takes no int (TypeError).
+        j = buf.find(b'\x00', i, end)
         return end if j < 0 else j
 else:
     def find0(buf, i, end):

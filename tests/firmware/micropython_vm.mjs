@@ -1,0 +1,194 @@
+// The agent on a real MicroPython VM: @micropython/micropython-webassembly-pyscript,
+// MicroPython compiled to WebAssembly (32-bit, as an ESP32 is).
+//
+//   node micropython_vm.mjs PACKAGE AGENT VECTORS PYTHON
+//
+// PACKAGE is the installed npm package's directory, AGENT the agent as the
+// tools upload it, VECTORS agent_vectors.py, PYTHON a CPython. It
+//  1. finds the least heap in which the VM compiles the agent (bisection),
+//     as raw-paste mode does (the text streamed, never all in the heap) and
+//     as the plain raw REPL does (the whole text in the heap first), and
+//     prints them with what the compiled agent and its buffers occupy;
+//  2. fails if the agent does not compile within BUDGET;
+//  3. runs agent_vectors.py on the VM and on CPython: every line must agree,
+//     and agree with PROTOCOL.md's examples.
+// Figures only, no timings.
+//
+// The VM's heap grows on demand (MICROPY_GC_SPLIT_HEAP_AUTO), which would
+// hide a shortage. A board's heap does not grow: here the wasm memory is kept
+// from growing and the C heap is used up, so the GC heap stays `heapsize`.
+
+import { spawnSync } from 'child_process';
+import fs from 'fs';
+import os from 'os';
+import path from 'path';
+import url from 'url';
+import { Worker, isMainThread, workerData, parentPort } from 'worker_threads';
+
+// The stripped agent compiled in raw-paste mode with 194,864 bytes of heap
+// when this was set (1,376 of them in use before: about 190 KB free needed).
+// 224 KiB leaves 15 % for the agent to grow; beyond that, weigh the boards
+// it must fit (docs/PROTOCOL.md 7.7, issue 7) before raising it.
+const BUDGET = 224 * 1024;
+const HOOK = 'emscripten_resize_heap:requestedSize=>{';
+
+// The wasm port has no socket module; the agent needs one to import, and its
+// names for detect_caps. The vectors replace it where they resolve names.
+const STUBS = `
+import sys
+class socket:
+    AF_INET = 2
+    SOCK_STREAM = 1
+    SOCK_DGRAM = 2
+    class socket:
+        pass
+sys.modules['socket'] = socket
+`;
+
+async function loader(pkg) {
+  // The package's loader, with a switch that refuses to grow wasm memory.
+  const text = fs.readFileSync(path.join(pkg, 'micropython.mjs'), 'utf8');
+  if (!text.includes(HOOK)) throw new Error('micropython.mjs has no ' + HOOK + ' (another version?)');
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'usock-mpy-'));
+  const file = path.join(dir, 'micropython.mjs');
+  fs.writeFileSync(file, text.replace(HOOK, HOOK + 'if(globalThis.usockFixedHeap)return!1;'));
+  try {
+    return (await import(url.pathToFileURL(file))).loadMicroPython;
+  } finally {
+    fs.rmSync(dir, { recursive: true });
+  }
+}
+
+async function boot(pkg, heapsize, files) {
+  // A VM whose GC heap is `heapsize` and stays so; exec(src) returns the
+  // uncaught exception's text, or null. Python code must catch MemoryError
+  // itself: the VM hangs if it has no heap left to report one.
+  let out = '';
+  const mp = await (await loader(pkg))({ heapsize, url: path.join(pkg, 'micropython.wasm'),
+    stdout: s => { out += s + '\n'; }, stderr: s => { out += s + '\n'; } });
+  for (const [name, data] of Object.entries(files)) mp.FS.writeFile(name, data);
+  const M = mp._module;
+  const size = 64 * 1024;
+  const code = M._malloc(size), value = M._malloc(12);
+  globalThis.usockFixedHeap = true;
+  const spare = M._malloc(1024);  // for the text of an exception; too small for a GC area (2 KB)
+  for (let n = 1 << 30; n >= 8; n >>= 1) while (M._malloc(n)) {}
+  M._free(spare);
+  return {
+    exec(src) {
+      M.stringToUTF8(src, code, size);
+      M.ccall('mp_js_do_exec', 'number', ['pointer', 'number', 'pointer'],
+              [code, M.lengthBytesUTF8(src), value]);
+      if (M.getValue(value, 'i32') !== -1) return null;
+      const text = M.getValue(value + 8, 'i32');
+      const s = M.UTF8ToString(text, M.getValue(value + 4, 'i32'));
+      M._free(text);
+      return s;
+    },
+    output() { const o = out; out = ''; return o; },
+  };
+}
+
+// One VM per worker: a fresh heap each time, and nothing shared between runs.
+async function worker({ pkg, heap, agent, vectors, job, raw }) {
+  const files = { '/usock_agent.py': fs.readFileSync(agent), '/agent_vectors.py': fs.readFileSync(vectors) };
+  const vm = await boot(pkg, heap, files);
+  const load = `
+import gc
+ok = 0
+gc.collect()
+before = gc.mem_alloc()
+try:
+    ${raw ? "exec(open('usock_agent.py').read(), {'__name__': 'usock_agent'})" : 'import usock_agent'}
+    ok = 1
+except MemoryError:
+    pass
+gc.collect()
+print(ok, before, gc.mem_alloc())
+`;
+  const run = job === 'compile' ? load : load + `
+agent = usock_agent.Agent(usock_agent.StreamPort())
+gc.collect()
+print(gc.mem_alloc())
+agent = None
+import agent_vectors
+agent_vectors.report(usock_agent)
+`;
+  const error = vm.exec(STUBS + run);
+  return { error, out: vm.output() };
+}
+
+function inWorker(data) {
+  return new Promise((resolve, reject) => {
+    const w = new Worker(new URL(import.meta.url), { workerData: data });
+    const stuck = setTimeout(() => {
+      w.terminate();
+      reject(new Error('the VM hung with ' + data.heap + ' bytes of heap'));
+    }, 60000);
+    w.once('message', m => { clearTimeout(stuck); w.terminate(); resolve(m); });
+    w.once('error', e => { clearTimeout(stuck); reject(e); });
+  });
+}
+
+async function compiles(pkg, agent, vectors, heap, raw = false) {
+  const { error, out } = await inWorker({ pkg, heap, agent, vectors, job: 'compile', raw });
+  if (error) throw new Error('the VM failed: ' + error);
+  const [ok, before, after] = out.split('\n')[0].split(' ').map(Number);
+  return { ok: ok === 1, before, after };
+}
+
+async function least(pkg, agent, vectors, raw) {
+  // The least heap, to 16 bytes, in which the agent compiles.
+  let low = 16 * 1024, high = 1024 * 1024;
+  let fit = await compiles(pkg, agent, vectors, high, raw);
+  if (!fit.ok) throw new Error('the agent does not compile even in 1 MiB');
+  while (high - low > 16) {
+    const mid = ((low + high) >> 1) & ~15;
+    const r = await compiles(pkg, agent, vectors, mid, raw);
+    if (r.ok) { high = mid; fit = r; } else low = mid;
+  }
+  return { heap: high, ...fit };
+}
+
+async function main() {
+  const [pkg, agent, vectors, python] = process.argv.slice(2);
+  let failed = 0;
+
+  const paste = await least(pkg, agent, vectors, false);
+  const raw = await least(pkg, agent, vectors, true);
+  console.log('%s: %d bytes', agent, fs.statSync(agent).size);
+  console.log('heap to compile it, raw-paste mode: %d bytes (%d in use before)', paste.heap, paste.before);
+  console.log('heap to compile it, plain raw REPL: %d bytes (%d in use before)', raw.heap, raw.before);
+  console.log('heap the compiled agent keeps: %d bytes', paste.after - paste.before);
+  if (!(await compiles(pkg, agent, vectors, BUDGET)).ok) {
+    console.log('FAIL: the agent no longer compiles within the budget of %d bytes', BUDGET);
+    failed++;
+  }
+
+  const vm = await inWorker({ pkg, heap: BUDGET, agent, vectors, job: 'vectors' });
+  const lines = vm.out.split('\n');
+  const imported = lines.shift().split(' ').map(Number);
+  console.log('heap with the agent\'s Agent and its buffers: %d bytes', Number(lines.shift()) - imported[1]);
+  if (vm.error) {
+    console.log('FAIL: on the VM: ' + vm.error);
+    failed++;
+  }
+  const cpython = spawnSync(python, [vectors, agent], { encoding: 'utf8' });
+  if (cpython.status !== 0 && !cpython.stdout) throw new Error(cpython.stderr);
+  const want = cpython.stdout.split('\n');
+  for (let i = 0; i < Math.max(want.length, lines.length); i++) {
+    const mp = lines[i] ?? '(nothing)', cp = want[i] ?? '(nothing)';
+    if (mp !== cp) {
+      console.log('FAIL: MicroPython: %s\n      CPython:     %s', mp, cp);
+      failed++;
+    } else if (mp.startsWith('MISMATCH') || mp.startsWith('    PROTOCOL.md')) {
+      console.log('FAIL: ' + mp);
+      failed++;
+    }
+  }
+  console.log('%d codec results compared with CPython', want.filter(l => l).length);
+  process.exit(failed ? 1 : 0);
+}
+
+if (isMainThread) await main();
+else parentPort.postMessage(await worker(workerData));
