@@ -80,6 +80,8 @@ void Session::finish(Wait wait) {
   if (!wait_until(lock, wait, delivered)) throw OSError::from_errno(ETIMEDOUT);
   bye_acked_ = false;
   bye_sent_ = true;
+  raw_prompt_seen_ = false;
+  prompt_tail_.clear();
   endpoint_.send(proxy::Bye{true});
   wake();
   // The device answers at once; go-back-N resends a lost BYE or BYE_ACK.
@@ -308,6 +310,7 @@ std::size_t Session::link_room() const noexcept {
 void Session::fail(LinkError::Kind kind, const std::string& message) {
   if (failure_) return;
   failure_.emplace(kind, message);
+  hand_back_ = failed_start_hand_back(kind);
   if (phase_ == Phase::open) endpoint_.end_session();
   phase_ = Phase::failed;
   pending_.clear();
