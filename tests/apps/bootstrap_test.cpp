@@ -42,6 +42,8 @@ class ReplBoard {
   const std::string& device() const noexcept { return device_; }
   // The peer's exit status once the host closed the port, and its log.
   int finish() { return process_.wait(30s); }
+  // Ends a peer that serves host after host (--main-py).
+  int stop() { return process_.stop(); }
   const std::string& log() const noexcept { return process_.err(); }
 
  private:
@@ -240,5 +242,23 @@ TEST_CASE("a raw-paste upload the board aborts shows its error", "[bootstrap]") 
   // Its Ctrl-D ended the paste, and nothing beyond the window came after.
   CHECK(contains(board.log(), "the host ended the aborted paste with b'\\x04'"));
   CHECK(contains(board.log(), "ended at the friendly REPL"));
+  CHECK_FALSE(contains(board.log(), "VIOLATION"));
+}
+
+TEST_CASE("an agent started from main.py serves tool after tool", "[bootstrap]") {
+  // BYE without EXIT (PROTOCOL.md 7.6): the agent stays for the next tool.
+  ReplBoard board({"--main-py", USOCK_AGENT_SOURCE});
+  for (int i = 0; i < 2; ++i) {
+    const RunResult result = run(
+        {tool_path("ugetaddr"), "--short", "--device", board.device(), "--no-inject", "127.0.0.1"});
+    INFO(result.err);
+    INFO(board.log());
+    CHECK(result.exit_code == 0);
+    CHECK(contains(result.out, "127.0.0.1"));
+  }
+  board.stop();
+  INFO(board.log());
+  CHECK_FALSE(contains(board.log(), "the program exited"));
+  CHECK_FALSE(contains(board.log(), "raw REPL entered"));
   CHECK_FALSE(contains(board.log(), "VIOLATION"));
 }

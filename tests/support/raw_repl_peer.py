@@ -11,6 +11,10 @@ raw-paste window, or sends frame bytes to a REPL, is reported on stderr as
 first line of stdout, serves one host, and exits once the host closes the port,
 logging where the host left it: "peer: ended at the friendly REPL" (or "in the
 raw REPL", "in raw-paste mode").
+
+With --main-py the board starts the agent at boot, as main.py would; the peer
+then holds the terminal itself, so the agent outlives each host and serves
+the next, until a BYE with EXIT (or an interrupt) ends it.
 """
 
 import argparse
@@ -109,12 +113,26 @@ class Peer:
                 self.read_byte()
         if self.options.swallow_ctrl_c:
             self.busy_program()
+        if self.options.main_py:
+            self.main_py()
         while True:
             try:
                 self.friendly()
             except Rebooted:
                 log("rebooted")
                 self.state = "at the friendly REPL"
+
+    def main_py(self):
+        with open(self.options.main_py, "rb") as agent:
+            code = agent.read()
+        # A board's UART outlives the host's port: the agent must not see
+        # the host's close as a hang-up.
+        keeper = os.open(self.options.path, os.O_RDWR | os.O_NOCTTY)
+        try:
+            self.run(code + b"\nmain()\n", framed=False)
+        finally:
+            os.close(keeper)
+        self.write(BANNER + b">>> ")
 
     def busy_program(self):
         count = 0
@@ -253,7 +271,7 @@ class Peer:
 
     # -- running what was uploaded ---------------------------------------
 
-    def run(self, code):
+    def run(self, code, framed=True):
         self.ran = True
         lines = code.rstrip(b"\n").split(b"\n")
         log("running %d bytes from %s to %s" % (len(code), lines[0].decode(errors="replace"),
@@ -271,7 +289,9 @@ class Peer:
                 child.kill()
                 child.wait()
         log("the program exited with %d" % child.returncode)
-        self.write(b"\x04" + errors.replace(b"\n", b"\r\n") + b"\x04")
+        errors = errors.replace(b"\n", b"\r\n")
+        # The raw REPL frames a run's output and errors with \x04.
+        self.write(b"\x04" + errors + b"\x04" if framed else errors)
 
 
 def open_pty():
@@ -311,12 +331,15 @@ def main():
                         "first raw-paste window")
     parser.add_argument("--abort-paste", action="store_true",
                         help="end raw-paste after the first window, as on a syntax error")
+    parser.add_argument("--main-py", metavar="AGENT",
+                        help="run AGENT's main() at boot, before the friendly REPL")
     parser.add_argument("--wait", type=float, default=30, help="seconds to wait for the host")
     options = parser.parse_args()
     # SIGTERM unwinds, so the program the board runs goes too.
     signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))
 
     master, path = open_pty()
+    options.path = path
     # A UART gives what is there: the uploaded program reads the same open
     # file, and its poll loop must not block in a read.
     os.set_blocking(master, False)

@@ -82,7 +82,9 @@ void Session::finish(Wait wait) {
   bye_sent_ = true;
   raw_prompt_seen_ = false;
   prompt_tail_.clear();
-  endpoint_.send(proxy::Bye{true});
+  // EXIT only for an agent we started (PROTOCOL.md 7.6): the board goes
+  // back to its REPL. One started from main.py stays for the next tool.
+  endpoint_.send(proxy::Bye{injected_});
   wake();
   // The device answers at once; go-back-N resends a lost BYE or BYE_ACK.
   // PROTOCOL.md 7.6 gives up after two tries, which 2 s covers; the
