@@ -3,13 +3,16 @@
 // the agent through the raw REPL and runs its calls on it. The board is
 // tests/support/raw_repl_peer.py on a real pty: it enforces the byte
 // sequences (a host past the raw-paste window is a VIOLATION and exit 1)
-// and runs what it receives under CPython.
+// and runs what it receives under CPython. Every start that reached the raw
+// REPL, failed or not, must leave the board at its friendly REPL.
 
 #include <unistd.h>
 
 #include <catch2/catch.hpp>
+#include <chrono>
 #include <filesystem>
 #include <fstream>
+#include <regex>
 #include <string>
 #include <vector>
 
@@ -39,6 +42,8 @@ class ReplBoard {
   const std::string& device() const noexcept { return device_; }
   // The peer's exit status once the host closed the port, and its log.
   int finish() { return process_.wait(30s); }
+  // Ends a peer that serves host after host (--main-py).
+  int stop() { return process_.stop(); }
   const std::string& log() const noexcept { return process_.err(); }
 
  private:
@@ -71,8 +76,37 @@ void check_download(const std::vector<std::string>& peer_options,
   CHECK(contains(board.log(), "running"));
   CHECK(contains(board.log(), " to main(injected=True)"));
   CHECK(contains(board.log(), "left the raw REPL"));
+  CHECK(contains(board.log(), "ended at the friendly REPL"));
   CHECK_FALSE(contains(board.log(), "VIOLATION"));
   CHECK(peer_status == 0);
+}
+
+// Seconds on the clock the peer logs in (Python's time.monotonic() and
+// steady_clock both read CLOCK_MONOTONIC).
+double now_seconds() {
+  return std::chrono::duration<double>(std::chrono::steady_clock::now().time_since_epoch()).count();
+}
+
+// A board that restarts after the first raw-paste window: `kind` "hard" (a
+// ROM banner) or "soft" (MicroPython's soft reboot). The tool exits 121
+// within 2 s of the reset and leaves the board at its friendly REPL.
+void check_reset_during_upload(const std::string& kind, const std::string& banner_line) {
+  ReplBoard board({"--reset-during-upload", kind});
+  const RunResult result = run({tool_path("ugetaddr"), "--device", board.device(), "localhost"});
+  const double exited = now_seconds();
+  board.finish();
+  INFO(result.err);
+  INFO(board.log());
+  CHECK(result.exit_code == 121);
+  CHECK(
+      contains(result.err, "ugetaddr: error: device reset during the agent's upload on serial://" +
+                               board.device() + "?baud=115200 (" + banner_line));
+  std::smatch reset;
+  REQUIRE(
+      std::regex_search(board.log(), reset, std::regex("reset during the upload at ([0-9.]+)")));
+  CHECK(exited - std::stod(reset[1]) < 2.0);
+  CHECK(contains(board.log(), "ended at the friendly REPL"));
+  CHECK_FALSE(contains(board.log(), "VIOLATION"));
 }
 
 }  // namespace
@@ -158,4 +192,73 @@ TEST_CASE("a traceback instead of the agent is shown", "[bootstrap]") {
   CHECK(contains(result.err, "ugetaddr: error: device agent crashed while starting on serial://"));
   CHECK(contains(result.err, "(MemoryError: memory allocation failed, allocating 4096 bytes)"));
   CHECK(contains(result.err, "Traceback (most recent call last):"));
+  CHECK(contains(board.log(), "ended at the friendly REPL"));
+}
+
+TEST_CASE("a program that never announces is interrupted and the board handed back",
+          "[bootstrap]") {
+  // Reads its stdin until Ctrl-C, as an agent stuck before its ANNOUNCE.
+  const std::string path = "/tmp/usock-bootstrap-mute-" + std::to_string(::getpid()) + ".py";
+  std::ofstream(path) << "import os, select\n"
+                         "def main(injected=False):\n"
+                         "    data = b''\n"
+                         "    while b'\\x03' not in data:\n"
+                         "        select.select([0], [], [])\n"
+                         "        data = os.read(0, 64)\n";
+  ReplBoard board;
+  const RunResult result =
+      run({tool_path("ugetaddr"), "--device", board.device(), "--agent", path, "localhost"},
+          {{}, {}, {}, 60s});
+  board.finish();
+  std::filesystem::remove(path);
+  INFO(result.err);
+  INFO(board.log());
+  CHECK(result.exit_code == 97);
+  CHECK(contains(result.err, "the agent was uploaded but never announced itself"));
+  CHECK(contains(board.log(), "the program exited with 0"));
+  CHECK(contains(board.log(), "ended at the friendly REPL"));
+  CHECK_FALSE(contains(board.log(), "VIOLATION"));
+}
+
+TEST_CASE("a board reset during the upload exits 121 at once", "[bootstrap]") {
+  check_reset_during_upload("hard", "rst:0x1 (POWERON_RESET)");
+}
+
+TEST_CASE("a soft reboot during the upload exits 121 at once", "[bootstrap]") {
+  check_reset_during_upload("soft", "MPY: soft reboot");
+}
+
+TEST_CASE("a raw-paste upload the board aborts shows its error", "[bootstrap]") {
+  ReplBoard board({"--abort-paste"});
+  const RunResult result = run({tool_path("ugetaddr"), "--device", board.device(), "localhost"});
+  board.finish();
+  INFO(result.err);
+  INFO(board.log());
+  CHECK(result.exit_code == 97);
+  CHECK(contains(result.err, "ugetaddr: error: could not start the agent on serial://" +
+                                 board.device() +
+                                 "?baud=115200 (the board ended the upload early, "));
+  CHECK(contains(result.err, " bytes sent: SyntaxError: invalid syntax)"));
+  // Its Ctrl-D ended the paste, and nothing beyond the window came after.
+  CHECK(contains(board.log(), "the host ended the aborted paste with b'\\x04'"));
+  CHECK(contains(board.log(), "ended at the friendly REPL"));
+  CHECK_FALSE(contains(board.log(), "VIOLATION"));
+}
+
+TEST_CASE("an agent started from main.py serves tool after tool", "[bootstrap]") {
+  // BYE without EXIT (PROTOCOL.md 7.6): the agent stays for the next tool.
+  ReplBoard board({"--main-py", USOCK_AGENT_SOURCE});
+  for (int i = 0; i < 2; ++i) {
+    const RunResult result = run(
+        {tool_path("ugetaddr"), "--short", "--device", board.device(), "--no-inject", "127.0.0.1"});
+    INFO(result.err);
+    INFO(board.log());
+    CHECK(result.exit_code == 0);
+    CHECK(contains(result.out, "127.0.0.1"));
+  }
+  board.stop();
+  INFO(board.log());
+  CHECK_FALSE(contains(board.log(), "the program exited"));
+  CHECK_FALSE(contains(board.log(), "raw REPL entered"));
+  CHECK_FALSE(contains(board.log(), "VIOLATION"));
 }

@@ -68,5 +68,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   FUZZ_CHECK(bootstrap.failure() || bootstrap.running() || written < kProgramSize);
   if (bootstrap.failure()) FUZZ_CHECK(!bootstrap.failure()->cause.empty());
   FUZZ_CHECK(written <= kProgramSize);
+  // A board that ended the raw-paste upload gets nothing more of it.
+  if (bootstrap.aborted_after()) FUZZ_CHECK(written == *bootstrap.aborted_after());
   return 0;
 }

@@ -8,12 +8,19 @@ agent really serves the host.
 The peer enforces the documented byte sequences: a host that writes past the
 raw-paste window, or sends frame bytes to a REPL, is reported on stderr as
 "peer: VIOLATION: ..." and the peer exits 1. It prints the pty's path as its
-first line of stdout, serves one host, and exits once the host closes the port.
+first line of stdout, serves one host, and exits once the host closes the port,
+logging where the host left it: "peer: ended at the friendly REPL" (or "in the
+raw REPL", "in raw-paste mode").
+
+With --main-py the board starts the agent at boot, as main.py would; the peer
+then holds the terminal itself, so the agent outlives each host and serves
+the next, until a BYE with EXIT (or an interrupt) ends it.
 """
 
 import argparse
 import os
 import select
+import signal
 import subprocess
 import sys
 import time
@@ -28,9 +35,26 @@ ROM_BANNER = (b"ets Jul 29 2019 12:21:46\r\n\r\n"
 TRACEBACK = (b"Traceback (most recent call last):\r\n"
              b'  File "<stdin>", line 1, in <module>\r\n'
              b"MemoryError: memory allocation failed, allocating 4096 bytes\r\n")
+# What the compiler says when it stops reading a raw-paste upload.
+SYNTAX_ERROR = (b"Traceback (most recent call last):\r\n"
+                b'  File "<stdin>", line 12\r\n'
+                b"SyntaxError: invalid syntax\r\n")
+# A board restarting under the host, back at its friendly REPL, in the
+# pieces the host reads it in: a ROM's first line comes a moment after the
+# line noise of the reset itself.
+REBOOTS = {
+    "hard": (b"\r\n", b"ets Jul 29 2019 12:21:46\r\n\r\n"
+             b"rst:0x1 (POWERON_RESET),boot:0x13 (SPI_FAST_FLASH_BOOT)\r\n"
+             b"configsip: 0, SPIWP:0xee\r\n" + BANNER + b">>> "),
+    "soft": (b"\r\nMPY: soft reboot\r\n" + BANNER + b">>> ",),
+}
 
 
 class HostGone(Exception):
+    pass
+
+
+class Rebooted(Exception):
     pass
 
 
@@ -50,6 +74,7 @@ class Peer:
         self.pending = b""
         self.ran = False
         self.handed_back = False
+        self.state = "at the friendly REPL"
 
     # -- the line --------------------------------------------------------
 
@@ -88,7 +113,26 @@ class Peer:
                 self.read_byte()
         if self.options.swallow_ctrl_c:
             self.busy_program()
-        self.friendly()
+        if self.options.main_py:
+            self.main_py()
+        while True:
+            try:
+                self.friendly()
+            except Rebooted:
+                log("rebooted")
+                self.state = "at the friendly REPL"
+
+    def main_py(self):
+        with open(self.options.main_py, "rb") as agent:
+            code = agent.read()
+        # A board's UART outlives the host's port: the agent must not see
+        # the host's close as a hang-up.
+        keeper = os.open(self.options.path, os.O_RDWR | os.O_NOCTTY)
+        try:
+            self.run(code + b"\nmain()\n", framed=False)
+        finally:
+            os.close(keeper)
+        self.write(BANNER + b">>> ")
 
     def busy_program(self):
         count = 0
@@ -122,6 +166,7 @@ class Peer:
 
     def raw(self):
         log("raw REPL entered")
+        self.state = "in the raw REPL"
         self.write(RAW_BANNER + b">")
         line = b""
         while True:
@@ -143,6 +188,7 @@ class Peer:
                 self.write(RAW_BANNER + b">")
             elif byte == b"\x02":
                 log("left the raw REPL")
+                self.state = "at the friendly REPL"
                 self.handed_back = self.ran
                 self.write(b"\r\n" + BANNER + b">>> ")
                 return
@@ -167,6 +213,7 @@ class Peer:
         window = self.options.window
         self.write(b"R\x01" + bytes([window & 0xFF, window >> 8]) + b"\x01")
         log("raw-paste window %d" % window)
+        self.state = "in raw-paste mode"
         allowed = 2 * window
         code = b""
         credited = window
@@ -177,11 +224,21 @@ class Peer:
             if byte == b"\x03":
                 self.write(b"\x04")
                 log("raw-paste aborted by Ctrl-C")
+                self.state = "in the raw REPL"
                 return True
             code += byte
             if len(code) > allowed:
                 raise Violation("raw-paste data beyond the window: %d bytes with %d granted"
                                 % (len(code), allowed))
+            if len(code) == window and self.options.reset_during_upload:
+                # The test times the tool's exit from here: same clock as steady_clock.
+                log("reset during the upload at %.3f" % time.monotonic())
+                for piece in REBOOTS[self.options.reset_during_upload]:
+                    self.write(piece)
+                    time.sleep(0.05)
+                raise Rebooted()
+            if len(code) == window and self.options.abort_paste:
+                return self.abort_paste(len(code), allowed)
             if len(code) >= credited and not self.pending:
                 # Read a window's worth: the board frees it, a moment later.
                 time.sleep(0.002)
@@ -189,13 +246,32 @@ class Peer:
                 allowed += window
                 self.write(b"\x01")
         log("raw-paste upload of %d bytes" % len(code))
+        self.state = "in the raw REPL"
         self.write(b"\x04")
         self.run(code)
         return True
 
+    def abort_paste(self, read, allowed):
+        """pyexec.c's reader when the compiler stops early: \\x04 to the host,
+        then everything it still sends is dropped until its Ctrl-C or Ctrl-D."""
+        log("raw-paste aborted after %d bytes" % read)
+        self.write(b"\x04")
+        while True:
+            byte = self.read_byte()
+            if byte in (b"\x03", b"\x04"):
+                break
+            read += 1
+            if read > allowed:
+                raise Violation("raw-paste data after the abort beyond the window: %d bytes "
+                                "with %d granted" % (read, allowed))
+        log("the host ended the aborted paste with %r" % byte)
+        self.state = "in the raw REPL"
+        self.write(b"\x04" + SYNTAX_ERROR + b"\x04")
+        return True
+
     # -- running what was uploaded ---------------------------------------
 
-    def run(self, code):
+    def run(self, code, framed=True):
         self.ran = True
         lines = code.rstrip(b"\n").split(b"\n")
         log("running %d bytes from %s to %s" % (len(code), lines[0].decode(errors="replace"),
@@ -205,9 +281,17 @@ class Peer:
             return
         child = subprocess.Popen([sys.executable, "-c", code], stdin=self.master,
                                  stdout=self.master, stderr=subprocess.PIPE)
-        _, errors = child.communicate()
+        try:
+            _, errors = child.communicate()
+        finally:
+            # A peer stopped by the test takes the board's program with it.
+            if child.poll() is None:
+                child.kill()
+                child.wait()
         log("the program exited with %d" % child.returncode)
-        self.write(b"\x04" + errors.replace(b"\n", b"\r\n") + b"\x04")
+        errors = errors.replace(b"\n", b"\r\n")
+        # The raw REPL frames a run's output and errors with \x04.
+        self.write(b"\x04" + errors + b"\x04" if framed else errors)
 
 
 def open_pty():
@@ -242,10 +326,20 @@ def main():
                         help="reset into the ROM loader when the port opens")
     parser.add_argument("--traceback", action="store_true",
                         help="answer every upload with a traceback")
+    parser.add_argument("--reset-during-upload", choices=sorted(REBOOTS),
+                        help="reboot (a ROM banner, or MicroPython's soft reboot) after the "
+                        "first raw-paste window")
+    parser.add_argument("--abort-paste", action="store_true",
+                        help="end raw-paste after the first window, as on a syntax error")
+    parser.add_argument("--main-py", metavar="AGENT",
+                        help="run AGENT's main() at boot, before the friendly REPL")
     parser.add_argument("--wait", type=float, default=30, help="seconds to wait for the host")
     options = parser.parse_args()
+    # SIGTERM unwinds, so the program the board runs goes too.
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))
 
     master, path = open_pty()
+    options.path = path
     # A UART gives what is there: the uploaded program reads the same open
     # file, and its poll loop must not block in a read.
     os.set_blocking(master, False)
@@ -258,6 +352,7 @@ def main():
         peer.serve()
     except HostGone:
         log("the host closed the port")
+        log("ended " + peer.state)
     except Violation as violation:
         log("VIOLATION: " + str(violation))
         return 1

@@ -1,9 +1,12 @@
 // Finding the agent (PROTOCOL.md 7.1) and, when none answers, starting it
 // through the raw REPL (7.7): listen for an ANNOUNCE, probe with a \r that a
 // REPL answers and an agent ignores, then upload the agent and listen
-// again. Once the session ends, a board we started the agent on is handed
-// back at its friendly REPL.
+// again. Once the session ends, or the start fails, a board we started the
+// agent on is handed back at its friendly REPL.
 #include <spdlog/spdlog.h>
+
+#include <array>
+#include <cerrno>
 
 #include "builtin_agent.hpp"
 #include "session.hpp"
@@ -87,22 +90,31 @@ void Session::pump_bootstrap(Clock::time_point now) {
         return fail(LinkError::Kind::handshake,
                     "could not enter raw REPL on " + uri() + " (" + failure->cause + ")");
       case Kind::reset:
+        // Once the raw REPL answered: not the reset that opening a port can
+        // cause, but a brown-out, a watchdog, boot.py resetting the board.
         return fail(LinkError::Kind::reset, "device reset during the agent's upload on " + uri() +
-                                                " (" + failure->cause +
-                                                "; does opening the port reset the board?)");
+                                                " (" + failure->cause + ")");
       case Kind::refused:
         return fail(LinkError::Kind::handshake,
                     "could not start the agent on " + uri() + " (" + failure->cause + ")");
     }
   }
   if (!bootstrap_->running() || !bootstrap_->output().empty()) return;
-  spdlog::info("device: agent uploaded ({}); waiting for its ANNOUNCE", bootstrap_->mode());
+  aborted_after_ = bootstrap_->aborted_after();
+  if (aborted_after_) {
+    spdlog::info("device: the board ended the upload early, {} bytes sent", *aborted_after_);
+  } else {
+    spdlog::info("device: agent uploaded ({}); waiting for its ANNOUNCE", bootstrap_->mode());
+  }
   const std::string leftover = bootstrap_->take_leftover();
   bootstrap_.reset();
   injected_ = true;
   phase_ = Phase::listening;
   listen_until_ = now + std::max<Clock::duration>(options_.announce_timeout, kAgentStart);
-  if (!leftover.empty()) endpoint_.receive(leftover, now);
+  if (!leftover.empty()) {
+    watch_raw_prompt(leftover);
+    endpoint_.receive(leftover, now);
+  }
 }
 
 void Session::on_console_before_session(const std::string& line) {
@@ -121,6 +133,13 @@ void Session::on_console_before_session(const std::string& line) {
   }
   spdlog::warn("device: {}", line);
   if (!ends_traceback(line)) return;
+  // A raw-paste upload the board ended early did not run at all: its
+  // compiler stopped reading (PROTOCOL.md 7.7 step 5).
+  if (aborted_after_) {
+    return fail(LinkError::Kind::handshake,
+                "could not start the agent on " + uri() + " (the board ended the upload early, " +
+                    std::to_string(*aborted_after_) + " bytes sent: " + line + ")");
+  }
   fail(LinkError::Kind::handshake,
        "device agent crashed while starting on " + uri() + " (" + line + ")");
 }
@@ -129,7 +148,10 @@ void Session::watch_raw_prompt(std::string_view bytes) {
   // After the agent returns, the raw REPL ends the run with \x04 (end of
   // output), \x04 (end of errors) and its prompt.
   prompt_tail_.append(bytes);
-  if (prompt_tail_.find("\x04>") != std::string::npos) handed_back_ = true;
+  if (prompt_tail_.find("\x04>") != std::string::npos) {
+    raw_prompt_seen_ = true;
+    if (bye_sent_) handed_back_ = true;
+  }
   if (prompt_tail_.size() > 2) prompt_tail_.erase(0, prompt_tail_.size() - 2);
 }
 
@@ -143,6 +165,54 @@ void Session::leave_raw_repl(Lock& lock) {
   raw_out_ += "\r\x02";
   wake();
   changed_.wait_for(lock, kLeaveWait, [&] { return raw_out_.empty() || failure_.has_value(); });
+}
+
+Session::HandBack Session::failed_start_hand_back(LinkError::Kind kind) const {
+  if (phase_ == Phase::bootstrapping) {
+    // A board that never showed the raw REPL is not ours to touch; one that
+    // restarted is at its friendly REPL, where Ctrl-B does no harm.
+    if (!bootstrap_->raw_repl_answered()) return HandBack::none;
+    if (kind == LinkError::Kind::reset || !bootstrap_->board_busy()) return HandBack::leave;
+    return HandBack::interrupt_then_leave;
+  }
+  if (!injected_ || (phase_ != Phase::listening && phase_ != Phase::hello_sent)) {
+    return HandBack::none;
+  }
+  // The program ran: it ended (a traceback, then the raw prompt) or may
+  // still run (an agent that never answered).
+  return raw_prompt_seen_ ? HandBack::leave : HandBack::interrupt_then_leave;
+}
+
+void Session::hand_back_after_failure() {
+  try {
+    if (hand_back_ == HandBack::interrupt_then_leave) {
+      // Ctrl-C twice ends a raw-paste upload or a running program, and is
+      // the agent's interrupt sequence (PROTOCOL.md 3.5); the raw REPL then
+      // ends the run with \x04 and its prompt, and Ctrl-B reaches it.
+      const auto until = Clock::now() + kPromptWait;
+      write_raw("\x03\x03", until);
+      std::array<char, 1024> buffer;
+      while (!raw_prompt_seen_) {
+        const std::size_t got = link_.read_some(buffer, Wait::until(until));
+        if (got == 0) return;
+        watch_raw_prompt(std::string_view(buffer.data(), got));
+      }
+    }
+  } catch (const OSError& error) {
+    if (error.code() != ETIMEDOUT && error.code() != EAGAIN) return;
+    spdlog::info("device: the raw REPL's prompt did not come back; leaving it anyway");
+  }
+  try {
+    write_raw("\r\x02", Clock::now() + kLeaveWait);
+    spdlog::info("device: left the raw REPL on {}", uri());
+  } catch (const OSError&) {
+    // The line is gone, and the board with it.
+  }
+}
+
+void Session::write_raw(std::string_view bytes, Clock::time_point until) {
+  while (!bytes.empty())
+    bytes.remove_prefix(link_.write_some(bytes, Wait::until(until)));
 }
 
 }  // namespace usock::device

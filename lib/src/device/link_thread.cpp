@@ -44,6 +44,7 @@ void Session::run() noexcept {
     if (!lock.owns_lock()) lock.lock();
     fail(LinkError::Kind::lost, std::string("device link lost (") + error.what() + ")");
   }
+  if (hand_back_ != HandBack::none) hand_back_after_failure();
   changed_.notify_all();
 }
 
@@ -93,7 +94,9 @@ void Session::received(std::string_view bytes, Clock::time_point now) {
     bootstrap_->receive(bytes, now);
     return pump_bootstrap(now);
   }
-  if (injected_ && bye_sent_) watch_raw_prompt(bytes);
+  // In a session the raw REPL's prompt can only follow BYE: before, it
+  // would be frame bytes.
+  if (injected_ && (phase_ != Phase::open || bye_sent_)) watch_raw_prompt(bytes);
   endpoint_.receive(bytes, now);
 }
 

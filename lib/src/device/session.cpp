@@ -80,7 +80,11 @@ void Session::finish(Wait wait) {
   if (!wait_until(lock, wait, delivered)) throw OSError::from_errno(ETIMEDOUT);
   bye_acked_ = false;
   bye_sent_ = true;
-  endpoint_.send(proxy::Bye{true});
+  raw_prompt_seen_ = false;
+  prompt_tail_.clear();
+  // EXIT only for an agent we started (PROTOCOL.md 7.6): the board goes
+  // back to its REPL. One started from main.py stays for the next tool.
+  endpoint_.send(proxy::Bye{injected_});
   wake();
   // The device answers at once; go-back-N resends a lost BYE or BYE_ACK.
   // PROTOCOL.md 7.6 gives up after two tries, which 2 s covers; the
@@ -308,6 +312,7 @@ std::size_t Session::link_room() const noexcept {
 void Session::fail(LinkError::Kind kind, const std::string& message) {
   if (failure_) return;
   failure_.emplace(kind, message);
+  hand_back_ = failed_start_hand_back(kind);
   if (phase_ == Phase::open) endpoint_.end_session();
   phase_ = Phase::failed;
   pending_.clear();

@@ -154,6 +154,9 @@ class Session {
 
  private:
   enum class Phase { listening, bootstrapping, hello_sent, open, finished, failed };
+  // A start that failed once the raw REPL answered leaves the board there:
+  // how to hand it back to its friendly REPL.
+  enum class HandBack { none, leave, interrupt_then_leave };
 
   struct Pending {
     proxy::FrameType call = proxy::FrameType::result;
@@ -197,6 +200,9 @@ class Session {
   void on_console_before_session(const std::string& line);
   void watch_raw_prompt(std::string_view bytes);
   void leave_raw_repl(Lock& lock);
+  HandBack failed_start_hand_back(LinkError::Kind kind) const;
+  void hand_back_after_failure();
+  void write_raw(std::string_view bytes, Clock::time_point until);
 
   // Handshake (handshake.cpp).
   void on_evidence(Clock::time_point now);
@@ -242,11 +248,17 @@ class Session {
   bool probed_ = false;    // the \r probe went out
   bool injected_ = false;  // we started the agent: leave the raw REPL at the end
   bool repl_seen_ = false;
-  std::vector<std::string> heard_;  // console lines before the session
+  std::optional<std::size_t> aborted_after_;  // the board ended the upload early
+  std::vector<std::string> heard_;            // console lines before the session
   std::optional<proxy::RawReplBootstrap> bootstrap_;
   std::string raw_out_;  // bytes outside frames: the probe, the final \r\x02
   std::optional<std::vector<std::string>> traceback_;  // an uploaded program's, being read
   std::string prompt_tail_;
+  // The raw REPL's end of a run, \x04 and its prompt, since the upload (or
+  // since BYE). Before the session it may also be frame bytes that looked
+  // so: then only the interrupt before Ctrl-B is left out.
+  bool raw_prompt_seen_ = false;
+  HandBack hand_back_ = HandBack::none;
   // The agent returned to the raw REPL: a frame now would be typed into
   // it (\x04 runs the line, or soft-resets the friendly REPL).
   bool handed_back_ = false;

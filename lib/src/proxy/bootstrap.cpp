@@ -19,8 +19,12 @@ constexpr auto kReplyTimeout = 10s;
 constexpr std::size_t kPlainChunk = 256;
 constexpr auto kPlainPace = 10ms;
 constexpr std::size_t kMaxLine = 1024;
+// A reset's banner or an error comes in pieces: what follows text that came
+// instead of raw-paste credit for this long tells which it is.
+constexpr auto kStrayWait = 300ms;
 
-// A ROM banner, not MicroPython's own soft reset (which `reset` asks for).
+// A ROM banner, not MicroPython's own soft reboot: what explains a board
+// that never reached its REPL.
 bool is_hardware_reset(std::string_view line) {
   const auto marker = find_console_marker(line);
   return marker && marker->kind == ConsoleMarker::Kind::reset &&
@@ -120,6 +124,7 @@ void RawReplBootstrap::advance(Clock::time_point now) {
       return;
     case Step::enter:
       if (!take_through(expected_)) return;
+      raw_answered_ = true;
       if (!soft_reset_) return after_raw_prompt(now);
       // pyboard.py waits for "soft reboot" apart from the banner, so that
       // boot.py's output in between is only console text.
@@ -153,6 +158,18 @@ void RawReplBootstrap::advance(Clock::time_point now) {
       return;
     case Step::paste:
       return on_paste_reply(now);
+    case Step::stray:
+      // escaped() shows 40 bytes of it.
+      if (stray_.size() < 40) stray_.append(in_, 0, 40 - stray_.size());
+      to_console(in_);
+      in_.clear();
+      // The friendly REPL's prompt: the board left raw-paste, and nothing
+      // more is coming that could explain it.
+      if (step_ != Step::failed && partial_line_.size() >= 4 &&
+          partial_line_.compare(partial_line_.size() - 4, 4, ">>> ") == 0) {
+        fail(Failure::Kind::refused, timeout_cause());
+      }
+      return;
     case Step::paste_end: {
       // Window increments the board sent while reading the tail come first.
       const auto end = in_.find('\x04');
@@ -257,19 +274,19 @@ void RawReplBootstrap::on_paste_reply(Clock::time_point now) {
       due_ = now + kReplyTimeout;
     } else if (byte == '\x04') {
       // The board stopped reading (a syntax error, as a rule): acknowledge,
-      // as pyboard.py does; its traceback follows as the program's output.
+      // as pyboard.py does, and send nothing more; its traceback follows
+      // as the program's output.
       out_ += "\x04";
       in_.erase(0, used + 1);
+      aborted_after_ = sent_;
       step_ = Step::running;
       return;
     } else {
-      const std::string rest = in_.substr(used);
-      in_.clear();
-      to_console(rest);
-      if (step_ == Step::failed) return;
-      if (is_hardware_reset(rest)) return fail(Failure::Kind::reset, rest);
-      return fail(Failure::Kind::refused,
-                  "unexpected reply during the raw-paste upload: '" + escaped(rest) + "'");
+      // Text instead of credit: no more program bytes until it is read.
+      in_.erase(0, used);
+      step_ = Step::stray;
+      due_ = now + kStrayWait;
+      return advance(now);
     }
   }
   in_.clear();
@@ -286,6 +303,8 @@ void RawReplBootstrap::on_paste_reply(Clock::time_point now) {
 
 void RawReplBootstrap::fail(Failure::Kind kind, std::string cause) {
   if (step_ == Step::failed) return;
+  busy_ = step_ == Step::paste_window || step_ == Step::paste || step_ == Step::stray ||
+          step_ == Step::paste_end || step_ == Step::plain || step_ == Step::plain_ok;
   step_ = Step::failed;
   out_.clear();
   failure_ = Failure{kind, std::move(cause)};
@@ -301,12 +320,27 @@ void RawReplBootstrap::to_console(std::string_view text) {
     std::string line = std::exchange(partial_line_, {});
     if (!line.empty() && line.back() == '\r') line.pop_back();
     heard(line);
-    // A ROM banner once the raw REPL answered: the board restarted under us.
-    if (is_hardware_reset(line) && step_ != Step::interrupt && step_ != Step::enter) {
+    // A boot banner once the raw REPL answered: the board restarted under
+    // us. The ROM's "rst:" line says why; its "ets" date line before does not.
+    if (raw_answered_ && is_reset(line)) {
+      if (failure_ && failure_->kind == Failure::Kind::reset &&
+          line.find("rst:") != std::string::npos) {
+        failure_->cause = line;
+      }
       fail(Failure::Kind::reset, line);
     }
     console_.push_back(std::move(line));
   }
+}
+
+bool RawReplBootstrap::is_reset(std::string_view line) const {
+  const auto marker = find_console_marker(line);
+  if (!marker || marker->kind != ConsoleMarker::Kind::reset) return false;
+  // MicroPython's own "soft reboot" (machine.soft_reset(), Ctrl-D) is a
+  // reset too, unless --soft-reset asked for it.
+  const bool asked =
+      step_ == Step::reboot || step_ == Step::reboot_banner || step_ == Step::reboot_prompt;
+  return !asked || marker->marker.find("soft reboot") == std::string_view::npos;
 }
 
 std::string RawReplBootstrap::timeout_cause() const {
@@ -333,6 +367,8 @@ std::string RawReplBootstrap::timeout_cause() const {
     case Step::paste:
       return "the board stopped granting raw-paste credit after " + std::to_string(sent_) +
              " bytes";
+    case Step::stray:
+      return "unexpected reply during the raw-paste upload: '" + escaped(stray_) + "'";
     case Step::paste_end:
       return "the board never confirmed the end of the upload";
     case Step::plain_ok:

@@ -24,7 +24,7 @@ class RawReplBootstrap {
   struct Failure {
     enum class Kind {
       no_raw_repl,  // the board never showed the raw REPL (busy, wrong port, Ctrl-C ignored)
-      reset,        // a ROM boot banner in the middle of the bootstrap
+      reset,        // a boot banner once the raw REPL answered: the board restarted
       refused,      // the board answered the upload with something unexpected
     };
     Kind kind;
@@ -56,6 +56,17 @@ class RawReplBootstrap {
   std::vector<std::string> take_console();
   // How the upload went, for the log: "raw-paste, window 128".
   const std::string& mode() const noexcept { return mode_; }
+  // The board ended the raw-paste upload early (pyexec.c: the compiler
+  // stopped reading, a syntax error as a rule) after this many bytes; its
+  // traceback follows as the program's output.
+  std::optional<std::size_t> aborted_after() const noexcept { return aborted_after_; }
+
+  // Where a failure left the board, for handing it back to its friendly
+  // REPL as mpremote does on exit: a board that never showed the raw REPL
+  // is not ours to touch, and one reading or running the upload must be
+  // interrupted before Ctrl-B reaches its raw prompt.
+  bool raw_repl_answered() const noexcept { return raw_answered_; }
+  bool board_busy() const noexcept { return busy_; }
 
  private:
   enum class Step {
@@ -68,6 +79,7 @@ class RawReplBootstrap {
     paste_window,   // R\x01: the window increment follows
     plain_prompt,   // R\x00: the prompt again; "ra": the rest of the banner too
     paste,          // sending under the window
+    stray,          // text instead of credit: the rest of it, to see what it is
     paste_end,      // \x04 written: \x04 once the board compiled it all
     plain,          // sending 256-byte chunks 10 ms apart
     plain_ok,       // \x04 written: OK
@@ -84,6 +96,7 @@ class RawReplBootstrap {
   void send_chunk(Clock::time_point now);
   void on_paste_reply(Clock::time_point now);
   void fail(Failure::Kind kind, std::string cause);
+  bool is_reset(std::string_view line) const;
   void to_console(std::string_view text);
   std::string timeout_cause() const;
 
@@ -103,6 +116,10 @@ class RawReplBootstrap {
   std::vector<std::string> console_;
   std::string last_line_;   // the last console line, for the failure's cause
   std::string reset_line_;  // a ROM banner seen while entering the raw REPL
+  std::string stray_;       // text that came instead of raw-paste credit
+  std::optional<std::size_t> aborted_after_;
+  bool raw_answered_ = false;
+  bool busy_ = false;  // when it failed: reading the upload or running it
 };
 
 }  // namespace usock::proxy
