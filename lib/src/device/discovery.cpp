@@ -54,6 +54,14 @@ void Session::on_listen_timeout(Clock::time_point now) {
                         : std::max(now + kProbeListen, started_ + options_.announce_timeout);
     return;
   }
+  // Damaged frames come from an agent behind a noisy line more likely than
+  // from a REPL: its next ANNOUNCE is worth waiting for before the upload
+  // interrupts whatever runs on the board.
+  const auto patience = started_ + options_.announce_timeout;
+  if (options_.inject && !injected_ && damage_heard_ && now < patience) {
+    listen_until_ = patience;
+    return;
+  }
   if (options_.inject && !injected_) return start_bootstrap(now);
   std::string cause = "nothing announced itself; is the agent running?";
   if (injected_) {

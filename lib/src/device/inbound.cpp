@@ -47,6 +47,7 @@ void Session::on_event(proxy::LinkEndpoint::Event& event, Clock::time_point now)
     case Kind::damaged:
       storm_.damaged(now);
       if (phase_ == Phase::hello_sent) damaged_in_handshake_ = true;
+      if (phase_ == Phase::listening) damage_heard_ = true;
       spdlog::debug("device: skipped {} bytes of non-frame data: {}", event.size,
                     hex_preview(event.text));
       return;

@@ -245,8 +245,9 @@ class Session {
   // Discovery (PROTOCOL.md 7.1) and bootstrap (7.7).
   Clock::time_point listen_until_;
   Clock::time_point started_;
-  bool probed_ = false;    // the \r probe went out
-  bool injected_ = false;  // we started the agent: leave the raw REPL at the end
+  bool probed_ = false;        // the \r probe went out
+  bool damage_heard_ = false;  // damaged frames while listening: an agent behind noise?
+  bool injected_ = false;      // we started the agent: leave the raw REPL at the end
   bool repl_seen_ = false;
   std::optional<std::size_t> aborted_after_;  // the board ended the upload early
   std::vector<std::string> heard_;            // console lines before the session
