@@ -10,6 +10,8 @@
 // "pipelined_16" sends 64 bytes 16 times back to back, then waits for all
 // 1024 echoed bytes. A send is never awaited (PROTOCOL.md 10), so the
 // sixteen should cost one round trip and the two, two.
+#include <spdlog/spdlog.h>
+
 #include <chrono>
 #include <cstdio>
 #include <cstdlib>
@@ -62,6 +64,8 @@ int main(int argc, char** argv) {
     std::fprintf(stderr, "usage: usock-bench-pipeline DEVICE PORT ROUNDS\n");
     return 2;
   }
+  // The library logs to stdout, which holds the JSON here.
+  spdlog::set_level(spdlog::level::warn);
   try {
     std::string error;
     const auto address = usock::parse_link_uri(argv[1], error);
