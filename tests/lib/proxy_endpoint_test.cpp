@@ -287,6 +287,52 @@ TEST_CASE("no more bytes go out than the peer's credit allows") {
   CHECK(paid <= 224 + 18 * 10);
 }
 
+namespace {
+
+// Bytes the host writes while the device reads nothing and answers
+// nothing: a call that stops the device's loop, then 3000 bytes of DATA.
+std::uint64_t written_behind_call(bool blocking) {
+  PeerLink device_link = peer_of(config_for(Side::device));
+  device_link.rx_safe = 224;
+  Pair pair;
+  pair.host.start_session(device_link, pair.line.now);
+  pair.device.send(Window{1000}, 0, 1);  // grants the host 16 KiB of credit
+  for (int step = 0; step < 10; ++step)
+    pair.line.step();
+  pair.line.to_host.mute = true;
+  pair.line.to_device.mute = true;
+  const std::uint64_t before = pair.host.stats().bytes_written;
+  const GetAddrInfoCall call{"example.com", 80, 0, 0, 0, 0};
+  if (blocking) {
+    pair.host.send_blocking(call, 7);
+  } else {
+    pair.host.send(call, 7);
+  }
+  pair.host.send(Data{std::nullopt, pattern(3000, 4)}, 0, 1);
+  for (int step = 0; step < 50; ++step) {
+    const std::string_view out = pair.host.output(pair.line.now);
+    pair.host.wrote(out.size(), pair.line.now);
+    pair.line.now += 1ms;
+  }
+  const std::uint64_t written = pair.host.stats().bytes_written - before;
+  if (blocking) {
+    // The answer lifts the cap at once.
+    pair.host.answered(7);
+    const std::string_view out = pair.host.output(pair.line.now);
+    CHECK(out.size() > 2000);
+  }
+  return written;
+}
+
+}  // namespace
+
+TEST_CASE("behind a call that stops the device no more than its rx_safe bytes follow") {
+  // PROTOCOL.md 6.1: an ESP32 that blocks in DNS drains nothing from its
+  // 260-byte UART ring; the call's own frame (about 40 bytes) plus 224.
+  CHECK(written_behind_call(true) <= 40 + 224);
+  CHECK(written_behind_call(false) > 1000);  // the slow start's 32 frames
+}
+
 TEST_CASE("console text between frames is reported and does not disturb the host") {
   Pair pair;
   pair.device.send(Data{std::nullopt, "before"}, 0, 1);

@@ -86,6 +86,7 @@ void Session::on_hello_ack(const proxy::HelloAck& ack, Clock::time_point now) {
   peer.rx_win = ack.rx_win;
   peer.mtu = ack.mtu;
   peer.max_message = ack.max_msg;
+  peer.rx_safe = ack.rx_safe;
   peer.byte_time = proxy::byte_time_at(ack.baud);
   endpoint_.start_session(peer, now);
   endpoint_.set_heartbeat(std::chrono::seconds(1));

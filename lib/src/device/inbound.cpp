@@ -164,6 +164,7 @@ void Session::on_reset(const proxy::Reset& reset) {
 }
 
 void Session::on_result(const proxy::Header& header, const proxy::Result& result) {
+  endpoint_.answered(header.req);
   const auto found = pending_.find(header.req);
   // A RESULT for no pending call is one we cancelled and forgot.
   if (found == pending_.end()) return;

@@ -171,12 +171,7 @@ Clock::duration Session::dead_after() const {
   // A call that stops the agent's loop (DNS without ASYNC_DNS, connect
   // without NONBLOCK_CONNECT) may keep it silent that much longer.
   for (const auto& [req, call] : pending_) {
-    const bool blocks_agent =
-        ((call.call == proxy::FrameType::getaddrinfo ||
-          call.call == proxy::FrameType::getnameinfo) &&
-         !has(proxy::cap::async_dns)) ||
-        (call.call == proxy::FrameType::connect && !has(proxy::cap::nonblock_connect));
-    if (blocks_agent) {
+    if (blocks_agent(call.call)) {
       after += std::chrono::milliseconds(board_.max_block_ms);
       break;
     }

@@ -128,6 +128,14 @@ void Session::check() const {
   if (phase_ == Phase::finished) throw OSError(ENOTCONN, "the device session has ended");
 }
 
+bool Session::blocks_agent(proxy::FrameType call) const {
+  // A call the board runs inside its loop stops it (PROTOCOL.md 6.1): DNS
+  // without ASYNC_DNS, connect without NONBLOCK_CONNECT.
+  return ((call == proxy::FrameType::getaddrinfo || call == proxy::FrameType::getnameinfo) &&
+          !has(proxy::cap::async_dns)) ||
+         (call == proxy::FrameType::connect && !has(proxy::cap::nonblock_connect));
+}
+
 void Session::wake() noexcept {
   const std::uint64_t one = 1;
   // A full counter already wakes the thread: nothing to do on failure.
@@ -145,7 +153,11 @@ std::uint16_t Session::call(const proxy::Message& message, std::uint8_t sock, Ha
   check();
   const std::uint16_t req = next_request_id();
   try {
-    endpoint_.send(message, req, sock);
+    if (blocks_agent(proxy::message_type(message))) {
+      endpoint_.send_blocking(message, req, sock);
+    } else {
+      endpoint_.send(message, req, sock);
+    }
   } catch (const std::length_error&) {
     throw OSError::from_errno(EMSGSIZE);
   }

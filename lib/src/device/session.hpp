@@ -190,6 +190,7 @@ class Session {
   Clock::time_point next_due(Clock::time_point now) const;
   void check_liveness(Clock::time_point now);
   Clock::duration dead_after() const;
+  bool blocks_agent(proxy::FrameType call) const;
   void wake() noexcept;
 
   // Finding the agent, or starting it through the raw REPL (discovery.cpp).

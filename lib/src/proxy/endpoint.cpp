@@ -42,6 +42,7 @@ void LinkEndpoint::end_session() {
   in_flight_.clear();
   resend_from_ = 0;
   backlog_bytes_ = 0;
+  blocking_.clear();
   next_seq_ = 0;
   expected_ = 0;
   reassembler_.reset();
@@ -61,6 +62,20 @@ void LinkEndpoint::end_session() {
 }
 
 void LinkEndpoint::send(const Message& message, std::uint16_t req, std::uint8_t sock) {
+  queue(message, req, sock, false);
+}
+
+void LinkEndpoint::send_blocking(const Message& message, std::uint16_t req, std::uint8_t sock) {
+  queue(message, req, sock, true);
+  if (in_session_) blocking_.push_back(BlockingCall{req, std::nullopt});
+}
+
+void LinkEndpoint::answered(std::uint16_t req) {
+  std::erase_if(blocking_, [req](const BlockingCall& call) { return call.req == req; });
+}
+
+void LinkEndpoint::queue(const Message& message, std::uint16_t req, std::uint8_t sock,
+                         bool blocks_peer) {
   Header header;
   header.type = message_type(message);
   header.req = req;
@@ -75,7 +90,7 @@ void LinkEndpoint::send(const Message& message, std::uint16_t req, std::uint8_t 
   if (header.type != FrameType::data && payload.size() > peer_.max_message) {
     throw std::length_error(frame_type_name(header.type) + " longer than the peer reassembles");
   }
-  queue_sequenced(header, std::move(payload));
+  queue_sequenced(header, std::move(payload), blocks_peer);
 }
 
 void LinkEndpoint::send_poll() {

@@ -19,8 +19,21 @@ std::uint16_t LinkEndpoint::tx_end() const noexcept {
   return static_cast<std::uint16_t>(written_ + (out_.size() - out_pos_));
 }
 
+std::optional<std::uint16_t> LinkEndpoint::blocking_cap() const noexcept {
+  // Calls run in order on the peer: the first unanswered one stops it.
+  if (blocking_.empty() || !blocking_.front().end) return std::nullopt;
+  return static_cast<std::uint16_t>(*blocking_.front().end + peer_.rx_safe);
+}
+
+void LinkEndpoint::note_blocking_end(std::uint16_t req) noexcept {
+  for (auto& call : blocking_) {
+    if (call.req == req) call.end = tx_end();
+  }
+}
+
 bool LinkEndpoint::credit_covers(std::uint16_t offset) const noexcept {
-  return is_after(peer_credit_, offset);
+  const auto cap = blocking_cap();
+  return is_after(peer_credit_, offset) && (!cap || is_after(*cap, offset));
 }
 
 bool LinkEndpoint::credit_covers_frame(std::size_t payload_size) noexcept {
@@ -75,7 +88,7 @@ bool LinkEndpoint::coalesce_data(const Header& header, std::string_view payload)
   return true;
 }
 
-void LinkEndpoint::queue_sequenced(Header header, std::string payload) {
+void LinkEndpoint::queue_sequenced(Header header, std::string payload, bool blocks_peer) {
   if (header.type == FrameType::data && coalesce_data(header, payload)) return;
   backlog_bytes_ += payload.size();
   // DATA is cut when numbered, at the frame size of that moment; other
@@ -83,6 +96,7 @@ void LinkEndpoint::queue_sequenced(Header header, std::string payload) {
   const std::size_t fragment = chunk_limit_;
   if (header.type == FrameType::data || payload.size() <= fragment) {
     unsent_.push_back(Outgoing{header, std::move(payload)});
+    unsent_.back().blocks_peer = blocks_peer;
     return;
   }
   for (std::size_t at = 0; at < payload.size(); at += fragment) {
@@ -91,6 +105,7 @@ void LinkEndpoint::queue_sequenced(Header header, std::string payload) {
     if (!last) piece.flags |= frame_flag::more;
     if (at > 0) piece.flags &= static_cast<std::uint8_t>(~frame_flag::wnd);
     unsent_.push_back(Outgoing{piece, payload.substr(at, fragment)});
+    unsent_.back().blocks_peer = blocks_peer;
   }
 }
 
@@ -177,6 +192,7 @@ bool LinkEndpoint::fill_sequenced(Clock::time_point now) {
     gap_zero_ = true;  // flushes whatever half frame the peer holds (PROTOCOL.md 3.1)
     encode(header, frame.payload, false, now);
     frame.wire_end = tx_end();
+    if (frame.blocks_peer) note_blocking_end(frame.header.req);
     ++stats_.frames_resent;
   } else {
     const std::size_t window = std::min<std::size_t>(flight_limit_, config_.txw);
@@ -186,6 +202,7 @@ bool LinkEndpoint::fill_sequenced(Clock::time_point now) {
     frame.sent_at = now;
     encode(frame.header, frame.payload, false, now);
     frame.wire_end = tx_end();
+    if (frame.blocks_peer) note_blocking_end(frame.header.req);
     ++stats_.frames_sent;
     stats_.payload_sent += frame.payload.size();
     in_flight_.push_back(std::move(frame));

@@ -53,6 +53,9 @@ struct PeerLink {
   std::size_t max_message = kHostMaxMessage;
   // The line's byte time if the peer knows it (HELLO_ACK's baud), else zero.
   Clock::duration byte_time = Clock::duration{};
+  // What the peer absorbs while a blocking call stops its loop (PROTOCOL.md
+  // 6.1): an ESP32's 260-byte UART ring less room for two exempt frames.
+  std::uint16_t rx_safe = kMaxRxWindow;
 };
 
 class LinkEndpoint {
@@ -112,6 +115,13 @@ class LinkEndpoint {
   // session are dropped. Throws std::length_error if `message` does not fit
   // the peer's max_message.
   void send(const Message& message, std::uint16_t req = 0, std::uint8_t sock = 0);
+  // Queues a call that stops the peer's loop until it answers (DNS without
+  // ASYNC_DNS, connect without NONBLOCK_CONNECT): from the end of its frame
+  // on, no more than the peer's rx_safe bytes go out until answered(req),
+  // since nothing drains the peer's receive ring meanwhile (PROTOCOL.md 6.1).
+  void send_blocking(const Message& message, std::uint16_t req, std::uint8_t sock = 0);
+  // The peer answered call `req` (its RESULT arrived).
+  void answered(std::uint16_t req);
   // An ACK with POLL: the peer answers at once (heartbeat, marker
   // confirmation, PROTOCOL.md 5.5).
   void send_poll();
@@ -167,6 +177,7 @@ class LinkEndpoint {
     bool resent = false;         // Karn's rule: no RTT sample from a retransmitted frame
     bool lost = false;           // waits to be sent again
     bool held = false;           // the peer keeps it after a gap: never sent again
+    bool blocks_peer = false;    // a call that stops the peer's loop (send_blocking)
     std::uint16_t wire_end = 0;  // tx_off just past its last transmission
     Clock::time_point sent_at;
   };
@@ -176,7 +187,10 @@ class LinkEndpoint {
   };
 
   // Sending (endpoint_send.cpp).
-  void queue_sequenced(Header header, std::string payload);
+  void queue(const Message& message, std::uint16_t req, std::uint8_t sock, bool blocks_peer);
+  void queue_sequenced(Header header, std::string payload, bool blocks_peer);
+  std::optional<std::uint16_t> blocking_cap() const noexcept;
+  void note_blocking_end(std::uint16_t req) noexcept;
   void fill_output(Clock::time_point now);
   bool fill_control(Clock::time_point now);
   bool fill_sequenced(Clock::time_point now);
@@ -233,6 +247,11 @@ class LinkEndpoint {
   std::deque<Outgoing> in_flight_;  // numbered, sent at least once, not acknowledged
   std::size_t resend_from_ = 0;     // in_flight_[resend_from_ ...] wait to be sent again
   std::size_t backlog_bytes_ = 0;
+  struct BlockingCall {
+    std::uint16_t req;
+    std::optional<std::uint16_t> end;  // tx_off past its frame, once sent
+  };
+  std::deque<BlockingCall> blocking_;  // unanswered, in the order sent
   std::uint8_t next_seq_ = 0;
   std::string out_;  // encoded; out_[out_pos_ ...] not yet written
   std::size_t out_pos_ = 0;
