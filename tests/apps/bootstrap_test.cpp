@@ -3,8 +3,9 @@
 // the agent through the raw REPL and runs its calls on it. The board is
 // tests/support/raw_repl_peer.py on a real pty: it enforces the byte
 // sequences (a host past the raw-paste window is a VIOLATION and exit 1)
-// and runs what it receives under CPython. Every start that reached the raw
-// REPL, failed or not, must leave the board at its friendly REPL.
+// and runs what it receives under CPython, each exec in the namespace the
+// ones before left, as a board does. Every start that reached the raw REPL,
+// failed or not, must leave the board at its friendly REPL.
 
 #include <unistd.h>
 
@@ -56,9 +57,14 @@ class ReplBoard {
   std::string device_;
 };
 
+struct Logs {
+  std::string tool;
+  std::string board;
+};
+
 // A download through a board that had no agent: the agent was uploaded,
 // served the calls and handed the board back at its REPL.
-void check_download(const std::vector<std::string>& peer_options,
+Logs check_download(const std::vector<std::string>& peer_options,
                     const std::vector<std::string>& tool_options = {}) {
   // 1200 attempts, 60 s: python3 starts slowly on a loaded machine under nice.
   FileServer files(std::string(3000, 'u'), "file.txt", 1200);
@@ -79,6 +85,7 @@ void check_download(const std::vector<std::string>& peer_options,
   CHECK(contains(board.log(), "ended at the friendly REPL"));
   CHECK_FALSE(contains(board.log(), "VIOLATION"));
   CHECK(peer_status == 0);
+  return {result.err, board.log()};
 }
 
 // Seconds on the clock the peer logs in (Python's time.monotonic() and
@@ -115,6 +122,19 @@ TEST_CASE("a board at its REPL gets the agent through raw-paste", "[bootstrap]")
   check_download({"--window", "128"});
 }
 
+TEST_CASE("the agent goes in pieces, one exec each, the last one running it", "[bootstrap]") {
+  const Logs logs = check_download({"--window", "128"});
+  const std::regex exec("exec ([0-9]+): running [0-9]+ bytes from (.*) to (.*)");
+  std::vector<std::smatch> execs(std::sregex_iterator(logs.board.begin(), logs.board.end(), exec),
+                                 std::sregex_iterator());
+  REQUIRE(execs.size() > 1);
+  CHECK(
+      contains(logs.tool, "(raw-paste, window 128, " + std::to_string(execs.size()) + " pieces)"));
+  CHECK(execs.back()[3] == "main(injected=True)");
+  for (std::size_t i = 0; i + 1 < execs.size(); ++i)
+    CHECK(execs[i][3] != "main(injected=True)");
+}
+
 TEST_CASE("raw-paste credit is never exceeded with the smallest window", "[bootstrap]") {
   check_download({"--window", "32"});
 }
@@ -148,7 +168,9 @@ TEST_CASE("agent uploads another program", "[bootstrap]") {
   INFO(board.log());
   CHECK(result.exit_code == 0);
   CHECK(contains(result.out, "127.0.0.1"));
-  CHECK(contains(board.log(), "from # another agent to main(injected=True)"));
+  CHECK(contains(board.log(), "exec 1: running "));
+  CHECK(contains(board.log(), " bytes from # another agent to "));
+  CHECK(contains(board.log(), " to main(injected=True)"));
   CHECK_FALSE(contains(board.log(), "VIOLATION"));
 }
 
@@ -193,6 +215,24 @@ TEST_CASE("a traceback instead of the agent is shown", "[bootstrap]") {
   CHECK(contains(result.err, "(MemoryError: memory allocation failed, allocating 4096 bytes)"));
   CHECK(contains(result.err, "Traceback (most recent call last):"));
   CHECK(contains(board.log(), "ended at the friendly REPL"));
+}
+
+TEST_CASE("a piece that fails on the board ends the start with its error", "[bootstrap]") {
+  ReplBoard board({"--fail-exec", "2"});
+  const RunResult result = run({tool_path("ugetaddr"), "--device", board.device(), "localhost"});
+  board.finish();
+  INFO(result.err);
+  INFO(board.log());
+  CHECK(result.exit_code == 97);
+  CHECK(contains(result.err, "ugetaddr: error: could not start the agent on serial://" +
+                                 board.device() + "?baud=115200 (part 2 of "));
+  CHECK(contains(result.err,
+                 " of the upload failed: MemoryError: memory allocation failed, allocating 4096 "
+                 "bytes)"));
+  CHECK(contains(result.err, "Traceback (most recent call last):"));
+  CHECK_FALSE(contains(board.log(), "exec 3:"));
+  CHECK(contains(board.log(), "ended at the friendly REPL"));
+  CHECK_FALSE(contains(board.log(), "VIOLATION"));
 }
 
 TEST_CASE("a program that never announces is interrupted and the board handed back",

@@ -1,15 +1,20 @@
 // The agent on a real MicroPython VM: @micropython/micropython-webassembly-pyscript,
 // MicroPython compiled to WebAssembly (32-bit, as an ESP32 is).
 //
-//   node micropython_vm.mjs PACKAGE AGENT VECTORS PYTHON
+//   node micropython_vm.mjs PACKAGE AGENT VECTORS PYTHON SPLITTER [LIMIT]
 //
 // PACKAGE is the installed npm package's directory, AGENT the agent as the
-// tools upload it, VECTORS agent_vectors.py, PYTHON a CPython. It
-//  1. finds the least heap in which the VM compiles the agent (bisection),
-//     as raw-paste mode does (the text streamed, never all in the heap) and
-//     as the plain raw REPL does (the whole text in the heap first), and
+// tools upload it, VECTORS agent_vectors.py, PYTHON a CPython, SPLITTER
+// split_program (the tools' cut of a program into pieces, one exec each),
+// LIMIT another largest piece than the tools', to compare. It
+//  1. finds the least heap in which the VM compiles the agent (bisection):
+//     in pieces, one after the other in one namespace, as the tools upload
+//     it; and whole, in one exec, as they did before. Each both as
+//     raw-paste mode does (the text streamed, never all in the heap) and as
+//     the plain raw REPL does (the text of an exec in the heap first); and
 //     prints them with what the compiled agent and its buffers occupy;
-//  2. fails if the agent does not compile within BUDGET;
+//  2. fails if the agent does not compile in pieces within PIECES_BUDGET,
+//     or whole within BUDGET;
 //  3. runs agent_vectors.py on the VM and on CPython: every line must agree,
 //     and agree with PROTOCOL.md's examples.
 // Figures only, no timings.
@@ -30,6 +35,14 @@ import { Worker, isMainThread, workerData, parentPort } from 'worker_threads';
 // 224 KiB leaves 15 % for the agent to grow; beyond that, weigh the boards
 // it must fit (docs/PROTOCOL.md 7.7, issue 7) before raising it.
 const BUDGET = 224 * 1024;
+// What the tools need: the agent in its 7 pieces (at most 4,096 bytes each
+// but class Link's 13,850 and class Agent's 22,927) compiled with 124,192
+// bytes of heap when this was set (1,920 of them in use before), against the
+// 194,864 of one exec. The peak is class Agent's compile on top of what the
+// pieces before it keep, so the piece size hardly matters (2,048: 125,120;
+// 8,192: 124,000); a smaller peak needs a smaller class Agent. 140 KiB
+// leaves the same 15 %.
+const PIECES_BUDGET = 140 * 1024;
 const HOOK = 'emscripten_resize_heap:requestedSize=>{';
 
 // The wasm port has no socket module; the agent needs one to import, and its
@@ -89,17 +102,29 @@ async function boot(pkg, heapsize, files) {
   };
 }
 
+// How each way of loading the agent reads it. execfile() streams a file to
+// the compiler, as the raw REPL streams a raw-paste upload.
+const LOADS = {
+  paste: 'import usock_agent',
+  raw: "exec(open('usock_agent.py').read(), {'__name__': 'usock_agent'})",
+  pieces: 'for piece in pieces: execfile(piece, namespace)',
+  rawPieces: 'for piece in pieces: exec(open(piece).read(), namespace)',
+};
+
 // One VM per worker: a fresh heap each time, and nothing shared between runs.
-async function worker({ pkg, heap, agent, vectors, job, raw }) {
+async function worker({ pkg, heap, agent, vectors, job, load: how, pieces }) {
   const files = { '/usock_agent.py': fs.readFileSync(agent), '/agent_vectors.py': fs.readFileSync(vectors) };
+  pieces.forEach((piece, i) => { files[`/piece_${i}.py`] = piece; });
   const vm = await boot(pkg, heap, files);
   const load = `
 import gc
 ok = 0
+${pieces.length ? `pieces = ['/piece_%d.py' % i for i in range(${pieces.length})]
+namespace = {'__name__': '__main__'}` : ''}
 gc.collect()
 before = gc.mem_alloc()
 try:
-    ${raw ? "exec(open('usock_agent.py').read(), {'__name__': 'usock_agent'})" : 'import usock_agent'}
+    ${LOADS[how]}
     ok = 1
 except MemoryError:
     pass
@@ -130,42 +155,55 @@ function inWorker(data) {
   });
 }
 
-async function compiles(pkg, agent, vectors, heap, raw = false) {
-  const { error, out } = await inWorker({ pkg, heap, agent, vectors, job: 'compile', raw });
+async function compiles(pkg, agent, vectors, heap, load = 'paste', pieces = []) {
+  const { error, out } = await inWorker({ pkg, heap, agent, vectors, job: 'compile', load, pieces });
   if (error) throw new Error('the VM failed: ' + error);
   const [ok, before, after] = out.split('\n')[0].split(' ').map(Number);
   return { ok: ok === 1, before, after };
 }
 
-async function least(pkg, agent, vectors, raw) {
+async function least(pkg, agent, vectors, load, pieces = []) {
   // The least heap, to 16 bytes, in which the agent compiles.
   let low = 16 * 1024, high = 1024 * 1024;
-  let fit = await compiles(pkg, agent, vectors, high, raw);
+  let fit = await compiles(pkg, agent, vectors, high, load, pieces);
   if (!fit.ok) throw new Error('the agent does not compile even in 1 MiB');
   while (high - low > 16) {
     const mid = ((low + high) >> 1) & ~15;
-    const r = await compiles(pkg, agent, vectors, mid, raw);
+    const r = await compiles(pkg, agent, vectors, mid, load, pieces);
     if (r.ok) { high = mid; fit = r; } else low = mid;
   }
   return { heap: high, ...fit };
 }
 
 async function main() {
-  const [pkg, agent, vectors, python] = process.argv.slice(2);
+  const [pkg, agent, vectors, python, splitter, limit] = process.argv.slice(2);
   let failed = 0;
 
-  const paste = await least(pkg, agent, vectors, false);
-  const raw = await least(pkg, agent, vectors, true);
+  const split = spawnSync(splitter, limit ? [agent, limit] : [agent], { encoding: 'utf8' });
+  if (split.status !== 0) throw new Error('split_program failed: ' + split.stderr);
+  const pieces = split.stdout.split('\0').slice(0, -1);
+  const pieced = await least(pkg, agent, vectors, 'pieces', pieces);
+  const rawPieced = await least(pkg, agent, vectors, 'rawPieces', pieces);
+  const paste = await least(pkg, agent, vectors, 'paste');
+  const raw = await least(pkg, agent, vectors, 'raw');
   console.log('%s: %d bytes', agent, fs.statSync(agent).size);
+  console.log('heap to compile it in %d pieces (the largest %d bytes), raw-paste mode: %d bytes (%d in use before)',
+              pieces.length, Math.max(...pieces.map(p => Buffer.byteLength(p))), pieced.heap, pieced.before);
+  console.log('heap to compile it in those pieces, plain raw REPL: %d bytes (%d in use before)',
+              rawPieced.heap, rawPieced.before);
   console.log('heap to compile it, raw-paste mode: %d bytes (%d in use before)', paste.heap, paste.before);
   console.log('heap to compile it, plain raw REPL: %d bytes (%d in use before)', raw.heap, raw.before);
   console.log('heap the compiled agent keeps: %d bytes', paste.after - paste.before);
+  if (!(await compiles(pkg, agent, vectors, PIECES_BUDGET, 'pieces', pieces)).ok) {
+    console.log('FAIL: the agent no longer compiles in pieces within the budget of %d bytes', PIECES_BUDGET);
+    failed++;
+  }
   if (!(await compiles(pkg, agent, vectors, BUDGET)).ok) {
     console.log('FAIL: the agent no longer compiles within the budget of %d bytes', BUDGET);
     failed++;
   }
 
-  const vm = await inWorker({ pkg, heap: BUDGET, agent, vectors, job: 'vectors' });
+  const vm = await inWorker({ pkg, heap: BUDGET, agent, vectors, job: 'vectors', load: 'paste', pieces: [] });
   const lines = vm.out.split('\n');
   const imported = lines.shift().split(' ').map(Number);
   console.log('heap with the agent\'s Agent and its buffers: %d bytes', Number(lines.shift()) - imported[1]);

@@ -3,7 +3,9 @@
 tests (PROTOCOL.md 7.7): the friendly REPL (echo, ">>> "), the raw REPL, raw-paste
 with a small flow-control window, and plain raw mode. What the host uploads
 runs here, under CPython, with the pty as its stdin and stdout, so an uploaded
-agent really serves the host.
+agent really serves the host. Each exec runs in one namespace that lasts until
+a reboot, as on a board: a program uploaded in pieces, one exec each, is
+defined piece by piece and run by the last.
 
 The peer enforces the documented byte sequences: a host that writes past the
 raw-paste window, or sends frame bytes to a REPL, is reported on stderr as
@@ -18,6 +20,7 @@ the next, until a BYE with EXIT (or an interrupt) ends it.
 """
 
 import argparse
+import json
 import os
 import select
 import signal
@@ -50,6 +53,34 @@ REBOOTS = {
 }
 
 
+# The board's Python: runs each exec it is sent in one namespace, the pty
+# as its stdin and stdout, and answers with what the raw REPL prints after
+# the output (the errors) and the exit status CPython would have had.
+INTERPRETER = r"""
+import io, json, os, sys, traceback
+commands, answers = os.fdopen(int(sys.argv[1]), 'rb'), os.fdopen(int(sys.argv[2]), 'w')
+namespace = {'__name__': '__main__'}
+while True:
+    size = commands.readline()
+    if not size:
+        break
+    code = commands.read(int(size))
+    errors, sys.stderr = sys.stderr, io.StringIO()
+    status = 0
+    try:
+        exec(compile(code, '<stdin>', 'exec'), namespace)
+    except SystemExit as exit:
+        status = exit.code if isinstance(exit.code, int) else 0
+    except BaseException:
+        traceback.print_exc()
+        status = 1
+    sys.stdout.flush()
+    errors, sys.stderr = sys.stderr.getvalue(), errors
+    answers.write(json.dumps([status, errors]) + '\n')
+    answers.flush()
+"""
+
+
 class HostGone(Exception):
     pass
 
@@ -72,6 +103,8 @@ class Peer:
         self.master = master
         self.options = options
         self.pending = b""
+        self.python = None
+        self.execs = 0
         self.ran = False
         self.handed_back = False
         self.state = "at the friendly REPL"
@@ -120,6 +153,7 @@ class Peer:
                 self.friendly()
             except Rebooted:
                 log("rebooted")
+                self.forget()
                 self.state = "at the friendly REPL"
 
     def main_py(self):
@@ -159,6 +193,7 @@ class Peer:
             elif byte == b"\x02":
                 self.write(b"\r\n" + BANNER + b">>> ")
             elif byte == b"\x04":
+                self.forget()
                 self.write(b"\r\nMPY: soft reboot\r\n" + BANNER + b">>> ")
             elif byte >= b" ":
                 line += byte
@@ -197,6 +232,7 @@ class Peer:
             elif byte == b"\x04":
                 if not line:
                     log("soft reboot")
+                    self.forget()
                     self.write(b"OK\r\nMPY: soft reboot\r\n" + RAW_BANNER + b">")
                     continue
                 log("plain raw upload of %d bytes" % len(line))
@@ -273,25 +309,53 @@ class Peer:
 
     def run(self, code, framed=True):
         self.ran = True
+        self.execs += 1
         lines = code.rstrip(b"\n").split(b"\n")
-        log("running %d bytes from %s to %s" % (len(code), lines[0].decode(errors="replace"),
-                                                lines[-1].decode(errors="replace")))
-        if self.options.traceback:
+        log("exec %d: running %d bytes from %s to %s" % (
+            self.execs, len(code), lines[0].decode(errors="replace"),
+            lines[-1].decode(errors="replace")))
+        if self.execs == self.options.fail_exec or \
+                self.options.traceback and lines[-1].startswith(b"main("):
             self.write(b"\x04" + TRACEBACK + b"\x04")
             return
-        child = subprocess.Popen([sys.executable, "-c", code], stdin=self.master,
-                                 stdout=self.master, stderr=subprocess.PIPE)
-        try:
-            _, errors = child.communicate()
-        finally:
-            # A peer stopped by the test takes the board's program with it.
-            if child.poll() is None:
-                child.kill()
-                child.wait()
-        log("the program exited with %d" % child.returncode)
+        status, errors = self.execute(code)
+        log("the program exited with %d" % status)
         errors = errors.replace(b"\n", b"\r\n")
         # The raw REPL frames a run's output and errors with \x04.
         self.write(b"\x04" + errors + b"\x04" if framed else errors)
+
+    def execute(self, code):
+        """Runs `code` in the board's namespace: (exit status, error text)."""
+        if self.python is None:
+            commands, self.commands = os.pipe()
+            self.answers, answers = os.pipe()
+            self.python = subprocess.Popen(
+                [sys.executable, "-c", INTERPRETER, str(commands), str(answers)],
+                stdin=self.master, stdout=self.master, pass_fds=(commands, answers))
+            os.close(commands)
+            os.close(answers)
+        os.write(self.commands, b"%d\n" % len(code) + code)
+        answer = b""
+        while not answer.endswith(b"\n"):
+            chunk = os.read(self.answers, 65536)
+            if not chunk:
+                self.forget()
+                return 1, b"the interpreter died\n"
+            answer += chunk
+        status, errors = json.loads(answer)
+        return status, errors.encode()
+
+    def forget(self):
+        """A reboot: the namespace goes with the interpreter."""
+        if self.python is None:
+            return
+        os.close(self.commands)
+        os.close(self.answers)
+        # A peer stopped by the test takes the board's program with it.
+        if self.python.poll() is None:
+            self.python.kill()
+        self.python.wait()
+        self.python = None
 
 
 def open_pty():
@@ -325,7 +389,9 @@ def main():
     parser.add_argument("--reset-on-open", action="store_true",
                         help="reset into the ROM loader when the port opens")
     parser.add_argument("--traceback", action="store_true",
-                        help="answer every upload with a traceback")
+                        help="answer the exec that runs main() with a traceback")
+    parser.add_argument("--fail-exec", type=int, metavar="N",
+                        help="answer the Nth exec with a MemoryError traceback")
     parser.add_argument("--reset-during-upload", choices=sorted(REBOOTS),
                         help="reboot (a ROM banner, or MicroPython's soft reboot) after the "
                         "first raw-paste window")
@@ -356,6 +422,8 @@ def main():
     except Violation as violation:
         log("VIOLATION: " + str(violation))
         return 1
+    finally:
+        peer.forget()
     return 0
 
 

@@ -10,6 +10,7 @@
 
 #include "builtin_agent.hpp"
 #include "session.hpp"
+#include "usock/proxy/program_pieces.hpp"
 
 namespace usock::device {
 namespace {
@@ -77,7 +78,9 @@ void Session::start_bootstrap(Clock::time_point now) {
   if (!program.empty() && program.back() != '\n') program += '\n';
   program += "main(injected=True)\n";
   spdlog::info("device: no agent answering on {}; starting one through the raw REPL", uri());
-  bootstrap_.emplace(std::move(program), options_.soft_reset, now);
+  // One exec per piece: the board compiles a piece at a time, never the
+  // whole agent at once (PROTOCOL.md 7.7).
+  bootstrap_.emplace(proxy::split_program(program), options_.soft_reset, now);
   for (const auto& line : heard_)
     bootstrap_->heard(line);
   heard_.clear();
@@ -92,6 +95,8 @@ void Session::pump_bootstrap(Clock::time_point now) {
     spdlog::info("device console: {}", line);
   }
   if (const auto& failure = bootstrap_->failure()) {
+    for (const auto& line : failure->traceback)
+      spdlog::warn("device: {}", line);
     using Kind = proxy::RawReplBootstrap::Failure::Kind;
     switch (failure->kind) {
       case Kind::no_raw_repl:

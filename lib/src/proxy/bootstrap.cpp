@@ -19,6 +19,8 @@ constexpr auto kReplyTimeout = 10s;
 constexpr std::size_t kPlainChunk = 256;
 constexpr auto kPlainPace = 10ms;
 constexpr std::size_t kMaxLine = 1024;
+// A traceback's first lines name the failing line and the exception.
+constexpr std::size_t kMaxError = 4096;
 // A reset's banner or an error comes in pieces: what follows text that came
 // instead of raw-paste credit for this long tells which it is.
 constexpr auto kStrayWait = 300ms;
@@ -49,11 +51,14 @@ std::string escaped(std::string_view bytes) {
 
 }  // namespace
 
-RawReplBootstrap::RawReplBootstrap(std::string program, bool soft_reset, Clock::time_point now)
-    : program_(std::move(program)),
+RawReplBootstrap::RawReplBootstrap(std::vector<std::string> pieces, bool soft_reset,
+                                   Clock::time_point now)
+    : pieces_(std::move(pieces)),
       soft_reset_(soft_reset),
       out_("\r\x03"),
-      due_(now + kAfterInterrupt) {}
+      due_(now + kAfterInterrupt) {
+  if (pieces_.empty()) pieces_.emplace_back();
+}
 
 void RawReplBootstrap::heard(std::string_view line) {
   if (!line.empty()) last_line_ = line;
@@ -108,6 +113,12 @@ std::string RawReplBootstrap::take_leftover() {
   return std::exchange(in_, {});
 }
 
+std::string RawReplBootstrap::mode() const {
+  if (mode_.empty()) return mode_;
+  const std::size_t count = pieces_.size();
+  return mode_ + ", " + std::to_string(count) + (count == 1 ? " piece" : " pieces");
+}
+
 std::vector<std::string> RawReplBootstrap::take_console() {
   if ((step_ == Step::running || step_ == Step::failed) && !partial_line_.empty()) {
     console_.push_back(std::exchange(partial_line_, {}));
@@ -125,7 +136,7 @@ void RawReplBootstrap::advance(Clock::time_point now) {
     case Step::enter:
       if (!take_through(expected_)) return;
       raw_answered_ = true;
-      if (!soft_reset_) return after_raw_prompt(now);
+      if (!soft_reset_) return start_piece(now);
       // pyboard.py waits for "soft reboot" apart from the banner, so that
       // boot.py's output in between is only console text.
       out_ += "\x04";
@@ -137,7 +148,7 @@ void RawReplBootstrap::advance(Clock::time_point now) {
       if (take_through(expected_)) expect(Step::reboot_prompt, ">", now);
       return;
     case Step::reboot_prompt:
-      if (take_through(expected_)) after_raw_prompt(now);
+      if (take_through(expected_)) start_piece(now);
       return;
     case Step::ask_paste:
       return on_paste_answer(now);
@@ -177,7 +188,7 @@ void RawReplBootstrap::advance(Clock::time_point now) {
       before.erase(std::remove(before.begin(), before.end(), '\x01'), before.end());
       to_console(before);
       in_.erase(0, end == std::string::npos ? in_.size() : end + 1);
-      if (end != std::string::npos && step_ != Step::failed) step_ = Step::running;
+      if (end != std::string::npos && step_ != Step::failed) after_upload(now);
       return;
     }
     case Step::plain_ok:
@@ -187,8 +198,30 @@ void RawReplBootstrap::advance(Clock::time_point now) {
                     "the raw REPL answered the upload with '" + escaped(in_) + "', not OK");
       }
       in_.erase(0, 2);
-      step_ = Step::running;
-      return;
+      return after_upload(now);
+    case Step::piece_output: {
+      // What the piece printed is console text; \x04 ends it.
+      const auto end = in_.find('\x04');
+      to_console(std::string_view(in_).substr(0, end));
+      in_.erase(0, end == std::string::npos ? in_.size() : end + 1);
+      if (end == std::string::npos || step_ == Step::failed) return;
+      step_ = Step::piece_error;
+      return advance(now);
+    }
+    case Step::piece_error: {
+      const auto end = in_.find('\x04');
+      error_.append(in_, 0, std::min({end, in_.size(), kMaxError - error_.size()}));
+      in_.erase(0, end == std::string::npos ? in_.size() : end + 1);
+      if (end == std::string::npos) return;
+      // A piece the board stopped reading did not run whole, error or not.
+      if (!error_.empty() || aborted_after_) return on_piece_error();
+      return expect(Step::piece_prompt, ">", now);
+    }
+    case Step::piece_prompt:
+      if (!take_through(expected_)) return;
+      sent_before_ += sent_;
+      ++piece_;
+      return start_piece(now);
   }
 }
 
@@ -214,13 +247,54 @@ void RawReplBootstrap::expect(Step step, std::string_view token, Clock::time_poi
   advance(now);
 }
 
-void RawReplBootstrap::after_raw_prompt(Clock::time_point now) {
+void RawReplBootstrap::start_piece(Clock::time_point now) {
+  sent_ = 0;
+  // mpremote asks for raw-paste at every exec until a board says no.
+  if (plain_mode_) return start_plain(now);
   out_ +=
       "\x05"
       "A\x01";
   step_ = Step::ask_paste;
   due_ = now + kReplyTimeout;
   advance(now);
+}
+
+void RawReplBootstrap::after_upload(Clock::time_point now) {
+  if (last_piece()) {
+    step_ = Step::running;
+    return;
+  }
+  // pyboard.py's follow(): the output, \x04, the error text, \x04; then
+  // the raw prompt for the next exec.
+  step_ = Step::piece_output;
+  due_ = now + kReplyTimeout;
+  advance(now);
+}
+
+void RawReplBootstrap::on_piece_error() {
+  std::vector<std::string> lines;
+  std::string exception;  // the first unindented line after "Traceback ..."
+  std::size_t begin = 0;
+  while (begin < error_.size()) {
+    auto end = error_.find('\n', begin);
+    if (end == std::string::npos) end = error_.size();
+    std::string line = error_.substr(begin, end - begin);
+    begin = end + 1;
+    if (!line.empty() && line.back() == '\r') line.pop_back();
+    if (line.empty()) continue;
+    if (exception.empty() && line[0] != ' ' && line.find("Traceback") == std::string::npos) {
+      exception = line;
+    }
+    lines.push_back(std::move(line));
+  }
+  if (exception.empty() && !lines.empty()) exception = lines.back();
+  std::string cause = aborted_after_ ? "the board ended the upload early, " +
+                                           std::to_string(*aborted_after_) + " bytes sent"
+                                     : "part " + std::to_string(piece_ + 1) + " of " +
+                                           std::to_string(pieces_.size()) + " of the upload failed";
+  if (!exception.empty()) cause += ": " + exception;
+  fail(Failure::Kind::refused, std::move(cause));
+  failure_->traceback = std::move(lines);
 }
 
 void RawReplBootstrap::on_paste_answer(Clock::time_point now) {
@@ -232,6 +306,7 @@ void RawReplBootstrap::on_paste_answer(Clock::time_point now) {
     return advance(now);
   }
   if (answer == std::string_view("R\x00", 2)) {
+    plain_mode_ = true;
     // pyexec.c prints the raw prompt again after this answer.
     mode_ = "raw REPL (raw-paste unsupported)";
     return expect(Step::plain_prompt, ">", now);
@@ -239,6 +314,7 @@ void RawReplBootstrap::on_paste_answer(Clock::time_point now) {
   if (answer == "ra") {
     // Firmware older than raw-paste took \x05A as text and \x01 as a new
     // Ctrl-A: the rest of its banner follows.
+    plain_mode_ = true;
     mode_ = "raw REPL (firmware without raw-paste)";
     return expect(Step::plain_prompt, "w REPL; CTRL-B to exit\r\n>", now);
   }
@@ -252,9 +328,9 @@ void RawReplBootstrap::start_plain(Clock::time_point now) {
 }
 
 void RawReplBootstrap::send_chunk(Clock::time_point now) {
-  if (sent_ < program_.size()) {
-    const std::size_t size = std::min(kPlainChunk, program_.size() - sent_);
-    out_.append(program_, sent_, size);
+  if (sent_ < program().size()) {
+    const std::size_t size = std::min(kPlainChunk, program().size() - sent_);
+    out_.append(program(), sent_, size);
     sent_ += size;
     due_ = now + kPlainPace;
     return;
@@ -278,9 +354,14 @@ void RawReplBootstrap::on_paste_reply(Clock::time_point now) {
       // as the program's output.
       out_ += "\x04";
       in_.erase(0, used + 1);
-      aborted_after_ = sent_;
-      step_ = Step::running;
-      return;
+      aborted_after_ = sent_before_ + sent_;
+      if (last_piece()) {
+        step_ = Step::running;
+        return;
+      }
+      step_ = Step::piece_output;
+      due_ = now + kReplyTimeout;
+      return advance(now);
     } else {
       // Text instead of credit: no more program bytes until it is read.
       in_.erase(0, used);
@@ -290,11 +371,11 @@ void RawReplBootstrap::on_paste_reply(Clock::time_point now) {
     }
   }
   in_.clear();
-  const std::size_t size = std::min<std::size_t>(window_left_, program_.size() - sent_);
-  out_.append(program_, sent_, size);
+  const std::size_t size = std::min<std::size_t>(window_left_, program().size() - sent_);
+  out_.append(program(), sent_, size);
   sent_ += size;
   window_left_ -= static_cast<std::uint32_t>(size);
-  if (sent_ == program_.size()) {
+  if (sent_ == program().size()) {
     out_ += "\x04";
     step_ = Step::paste_end;
     due_ = now + kReplyTimeout;
@@ -304,10 +385,11 @@ void RawReplBootstrap::on_paste_reply(Clock::time_point now) {
 void RawReplBootstrap::fail(Failure::Kind kind, std::string cause) {
   if (step_ == Step::failed) return;
   busy_ = step_ == Step::paste_window || step_ == Step::paste || step_ == Step::stray ||
-          step_ == Step::paste_end || step_ == Step::plain || step_ == Step::plain_ok;
+          step_ == Step::paste_end || step_ == Step::plain || step_ == Step::plain_ok ||
+          step_ == Step::piece_output;
   step_ = Step::failed;
   out_.clear();
-  failure_ = Failure{kind, std::move(cause)};
+  failure_ = Failure{kind, std::move(cause), {}};
 }
 
 void RawReplBootstrap::to_console(std::string_view text) {
@@ -365,14 +447,21 @@ std::string RawReplBootstrap::timeout_cause() const {
     case Step::plain_prompt:
       return "the raw REPL did not come back after the raw-paste request";
     case Step::paste:
-      return "the board stopped granting raw-paste credit after " + std::to_string(sent_) +
-             " bytes";
+      return "the board stopped granting raw-paste credit after " +
+             std::to_string(sent_before_ + sent_) + " bytes";
     case Step::stray:
       return "unexpected reply during the raw-paste upload: '" + escaped(stray_) + "'";
     case Step::paste_end:
       return "the board never confirmed the end of the upload";
     case Step::plain_ok:
       return "no OK from the raw REPL after the upload";
+    case Step::piece_output:
+    case Step::piece_error:
+      return "part " + std::to_string(piece_ + 1) + " of " + std::to_string(pieces_.size()) +
+             " of the upload did not finish running";
+    case Step::piece_prompt:
+      return "the raw REPL did not come back after part " + std::to_string(piece_ + 1) + " of " +
+             std::to_string(pieces_.size()) + " of the upload";
     default:
       return "the bootstrap timed out";
   }

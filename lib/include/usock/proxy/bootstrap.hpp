@@ -3,6 +3,8 @@
 // sequences of MicroPython's pyboard.py and mpremote: interrupt, enter the
 // raw REPL, optionally soft-reset, upload in raw-paste mode under the board's
 // flow-control window (or in paced chunks where raw-paste is missing), run.
+// The program comes in pieces (program_pieces.hpp), one exec each, so that
+// the board compiles one piece at a time; the last one runs the agent.
 //
 // It does no I/O, like LinkEndpoint: the caller feeds what the board sent,
 // writes what output() holds, and calls on_timer() at next_timer(), so the
@@ -29,11 +31,14 @@ class RawReplBootstrap {
     };
     Kind kind;
     std::string cause;
+    // The board's traceback when a piece before the last failed, for the log.
+    std::vector<std::string> traceback;
   };
 
-  // `program` is the whole text to run; `soft_reset` restarts MicroPython
-  // once the raw REPL is entered, before the upload.
-  RawReplBootstrap(std::string program, bool soft_reset, Clock::time_point now);
+  // `pieces` are the program to run, each executed before the next is sent;
+  // `soft_reset` restarts MicroPython once the raw REPL is entered, before
+  // the upload.
+  RawReplBootstrap(std::vector<std::string> pieces, bool soft_reset, Clock::time_point now);
 
   // A console line heard before the bootstrap began (while listening for
   // an ANNOUNCE): a ROM banner there explains a later failure.
@@ -54,11 +59,11 @@ class RawReplBootstrap {
   // Console text in the way (banners, echo, boot.py output), line by line,
   // for the log; a partial line once the bootstrap is over.
   std::vector<std::string> take_console();
-  // How the upload went, for the log: "raw-paste, window 128".
-  const std::string& mode() const noexcept { return mode_; }
-  // The board ended the raw-paste upload early (pyexec.c: the compiler
-  // stopped reading, a syntax error as a rule) after this many bytes; its
-  // traceback follows as the program's output.
+  // How the upload went, for the log: "raw-paste, window 128, 9 pieces".
+  std::string mode() const;
+  // The board ended the raw-paste upload of the last piece early (pyexec.c:
+  // the compiler stopped reading, a syntax error as a rule) after this many
+  // bytes of the program; its traceback follows as the program's output.
   std::optional<std::size_t> aborted_after() const noexcept { return aborted_after_; }
 
   // Where a failure left the board, for handing it back to its friendly
@@ -83,6 +88,9 @@ class RawReplBootstrap {
     paste_end,      // \x04 written: \x04 once the board compiled it all
     plain,          // sending 256-byte chunks 10 ms apart
     plain_ok,       // \x04 written: OK
+    piece_output,   // a piece before the last runs: its output, then \x04
+    piece_error,    // its error text, then \x04
+    piece_prompt,   // the raw prompt again: the next piece
     running,
     failed,
   };
@@ -90,7 +98,11 @@ class RawReplBootstrap {
   void advance(Clock::time_point now);
   bool take_through(std::string_view token);
   void expect(Step step, std::string_view token, Clock::time_point now);
-  void after_raw_prompt(Clock::time_point now);
+  void start_piece(Clock::time_point now);
+  void after_upload(Clock::time_point now);
+  void on_piece_error();
+  bool last_piece() const noexcept { return piece_ + 1 == pieces_.size(); }
+  const std::string& program() const noexcept { return pieces_[piece_]; }
   void on_paste_answer(Clock::time_point now);
   void start_plain(Clock::time_point now);
   void send_chunk(Clock::time_point now);
@@ -100,7 +112,11 @@ class RawReplBootstrap {
   void to_console(std::string_view text);
   std::string timeout_cause() const;
 
-  std::string program_;
+  std::vector<std::string> pieces_;
+  std::size_t piece_ = 0;
+  std::size_t sent_before_ = 0;  // program bytes of the pieces before this one
+  bool plain_mode_ = false;      // the board has no raw-paste: never ask again
+  std::string error_;            // a piece's error text
   bool soft_reset_;
   Step step_ = Step::interrupt;
   std::string in_;
