@@ -9,15 +9,54 @@ what the host uploads through the raw REPL: fewer bytes upload sooner, and the
 plain raw REPL (no raw-paste) holds the whole text in the board's heap while
 it compiles (tests/firmware/micropython_vm.mjs prints the figures).
 
-The output must mean what the input means: its syntax tree is checked against
-the input's, docstrings aside, and a difference is an error. Line numbers in
-the board's tracebacks refer to the output.
+Then the methods of a large top-level class (over HOIST_OVER bytes once
+stripped) move out of its body, each into a function of its own set on the
+class after it, the function's own name deleted again:
+
+  class Agent:              class Agent:
+   X = 1                     X = 1
+   def pump(self):    ->    def _h_Agent_pump(self):
+    ...                      ...
+                            Agent.pump=_h_Agent_pump
+                            del _h_Agent_pump
+
+The tools upload the agent in pieces of whole top-level statements, compiled
+one after the other (PROTOCOL.md 7.7), and the compile of the largest piece
+is the board's peak heap: a class is one statement however large, its
+methods apart are many. A method stays in its class where moving it could
+change what it means (hoist_problem says why): one that calls super() or
+names __class__ (they need the class's cell), one with a name that Python
+mangles (__x) anywhere in it, a special method other than __init__ (CPython
+and MicroPython look at some when they create the class), one decorated with
+anything but staticmethod or classmethod (a property set on a class after
+MicroPython created it does not see stores), one whose name the class body
+reads or binds twice, one whose defaults read what the class body binds. A
+class with decorators or keywords (a metaclass) keeps all its methods. The
+moved functions are named in the tracebacks as _h_CLASS_METHOD.
+
+The output must mean what the input means. The stripped text's syntax tree
+is checked against the input's, docstrings aside; then the tree with the
+methods moved is put back together (check_hoisted: each moved function back
+into its class, in the class's order) and must be the stripped text's tree
+exactly, every moved method allowed by hoist_problem, every helper's name
+new and used only to set the method. A difference is an error. Line numbers
+in the board's tracebacks refer to the output.
 """
 
 import ast
 import io
+import re
 import sys
 import tokenize
+
+# A class whose statement, stripped, is longer than this has its methods
+# moved out (the tools cut pieces of at most 4 096 bytes).
+HOIST_OVER = 3072
+PREFIX = '_h_'
+# Decorators a moved method may carry, applied as calls when it is set.
+WRAPPERS = ('staticmethod', 'classmethod')
+# Read in a class body, these could see any name the body binds.
+INTROSPECTION = ('locals', 'vars', 'exec', 'eval')
 
 
 def docstring_bodies(tree):
@@ -35,8 +74,7 @@ def without_docstrings(tree):
     return ast.dump(tree)
 
 
-def strip(text):
-    lines = text.splitlines()
+def layout(text):
     cut = {}            # row -> column where its comment starts
     verbatim = set()    # rows inside a multi-line string: kept as they are
     starts = {}         # first row of each logical line -> (depth, column)
@@ -58,6 +96,12 @@ def strip(text):
                 line_start = False
             if kind == tokenize.STRING and end_row > row:
                 verbatim.update(range(row + 1, end_row + 1))
+    return cut, verbatim, starts
+
+
+def strip(text):
+    lines = text.splitlines()
+    cut, verbatim, starts = layout(text)
 
     drop = set()
     for node in docstring_bodies(ast.parse(text)):
@@ -83,13 +127,289 @@ def strip(text):
     return '\n'.join(out) + '\n'
 
 
+# Moving methods out of large classes.
+
+def is_private(name):
+    # A name Python mangles inside a class body.
+    return name.startswith('__') and not name.endswith('__')
+
+
+def is_special(name):
+    return len(name) > 4 and name.startswith('__') and name.endswith('__')
+
+
+def identifiers(node):
+    # Every identifier in a subtree: names, attributes, parameters, keywords.
+    for n in ast.walk(node):
+        if isinstance(n, ast.Name):
+            yield n.id
+        elif isinstance(n, ast.Attribute):
+            yield n.attr
+        elif isinstance(n, ast.arg):
+            yield n.arg
+        elif isinstance(n, ast.keyword) and n.arg:
+            yield n.arg
+        elif isinstance(n, ast.alias):
+            yield n.name.split('.')[0]
+            if n.asname:
+                yield n.asname
+        elif isinstance(n, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
+            yield n.name
+        elif isinstance(n, ast.ExceptHandler) and n.name:
+            yield n.name
+        elif isinstance(n, (ast.Global, ast.Nonlocal)):
+            for name in n.names:
+                yield name
+
+
+def evaluated_at_def(fn):
+    # The parts of a def that run where the def statement runs.
+    a = fn.args
+    parts = list(fn.decorator_list) + list(a.defaults) + [d for d in a.kw_defaults if d is not None]
+    params = getattr(a, 'posonlyargs', []) + a.args + a.kwonlyargs + \
+        [p for p in (a.vararg, a.kwarg) if p is not None]
+    parts += [p.annotation for p in params if p.annotation is not None]
+    return parts + ([fn.returns] if fn.returns is not None else [])
+
+
+def class_scope(cls):
+    # What the class body binds (name -> how often) and reads in its own
+    # scope; a nested def counts by its name and what runs with it.
+    bound, read = {}, set()
+
+    def bind(name):
+        bound[name] = bound.get(name, 0) + 1
+
+    for stmt in cls.body:
+        if isinstance(stmt, (ast.FunctionDef, ast.AsyncFunctionDef)):
+            bind(stmt.name)
+            parts = evaluated_at_def(stmt)
+        else:
+            parts = [stmt]  # all of it, nested scopes too: more than it needs
+        for part in parts:
+            for n in ast.walk(part):
+                if isinstance(n, ast.Name):
+                    if isinstance(n.ctx, ast.Load):
+                        read.add(n.id)
+                    else:
+                        bind(n.id)
+                elif isinstance(n, ast.alias):
+                    bind(n.asname or n.name.split('.')[0])
+                elif isinstance(n, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
+                    bind(n.name)
+                elif isinstance(n, ast.ExceptHandler) and n.name:
+                    bind(n.name)
+                elif isinstance(n, (ast.Global, ast.Nonlocal)):
+                    for name in n.names:
+                        bind(name)
+    return bound, read
+
+
+def is_simple(expr):
+    # A default whose value does not depend on when it is evaluated, given
+    # that the names it reads are not bound by the class body.
+    if isinstance(expr, (ast.Constant, ast.Name)):
+        return True
+    if isinstance(expr, ast.Attribute):
+        return is_simple(expr.value)
+    if isinstance(expr, ast.UnaryOp):
+        return isinstance(expr.operand, ast.Constant)
+    if isinstance(expr, ast.Tuple):
+        return all(is_simple(e) for e in expr.elts)
+    return False
+
+
+def hoist_problem(cls, fn, scope):
+    # Why the method fn of the top-level class cls must stay in it, or None.
+    bound, read = scope
+    if not isinstance(fn, ast.FunctionDef):
+        return 'not a plain def'
+    if is_special(fn.name) and fn.name != '__init__':
+        return 'a special method'
+    if bound.get(fn.name, 0) != 1:
+        return 'its name is bound twice in the class body'
+    if fn.name in read:
+        return 'the class body reads its name'
+    if read.intersection(INTROSPECTION):
+        return 'the class body looks at its own namespace'
+    if any(not (isinstance(d, ast.Name) and d.id in WRAPPERS) for d in fn.decorator_list):
+        return 'decorated with something other than %s' % ' or '.join(WRAPPERS)
+    at_def = evaluated_at_def(fn)
+    if not all(is_simple(p) for p in at_def):
+        return 'a default or annotation that is not a plain value'
+    names = set(n.id for p in at_def for n in ast.walk(p) if isinstance(n, ast.Name))
+    if names & set(bound) or cls.name in names:
+        return 'a default or decorator reads a name the class binds'
+    used = set(identifiers(fn))
+    if 'super' in used or '__class__' in used:
+        return 'it needs the class cell (super() or __class__)'
+    if any(is_private(name) for name in used):
+        return 'a name Python would mangle'
+    return None
+
+
+def hoistable_class(cls):
+    return isinstance(cls, ast.ClassDef) and not cls.decorator_list and not cls.keywords
+
+
+def hoist(text, over=HOIST_OVER):
+    # text is strip()'s output: each logical line is its depth in spaces,
+    # then code; continuation lines have no indentation.
+    tree = ast.parse(text)
+    lines = text.split('\n')  # the last is empty
+    _, _, starts = layout(text)
+    taken = set(tok.string for tok in tokenize.generate_tokens(io.StringIO(text).readline)
+                if tok.type == tokenize.NAME)
+    out = []
+    row = 1  # the next input row to copy
+    for cls in tree.body:
+        if not hoistable_class(cls):
+            continue
+        size = len('\n'.join(lines[cls.lineno - 1:cls.end_lineno]).encode('utf-8'))
+        if size <= over:
+            continue
+        scope = class_scope(cls)
+        moved = [fn for fn in cls.body if hoist_problem(cls, fn, scope) is None]
+        if not moved:
+            continue
+        out.extend(lines[row - 1:cls.lineno - 1])
+        gone = set()
+        tail = []
+        for fn in moved:
+            first = min([fn.lineno] + [d.lineno for d in fn.decorator_list])
+            assert starts.get(first, (0,))[0] == 1, (cls.name, fn.name)
+            gone.update(range(first, fn.end_lineno + 1))
+            helper = PREFIX + cls.name + '_' + fn.name
+            while helper in taken:
+                helper += '_'
+            taken.add(helper)
+            for r in range(fn.lineno, fn.end_lineno + 1):
+                line = lines[r - 1]
+                if r in starts:  # one level less
+                    assert starts[r][0] >= 1 and line.startswith(' '), (cls.name, fn.name, r)
+                    line = line[1:]
+                if r == fn.lineno:
+                    head = re.match(r'def\s+' + re.escape(fn.name) + r'\b', line)
+                    assert head, (cls.name, fn.name, line)
+                    line = 'def ' + helper + line[head.end():]
+                tail.append(line)
+            value = helper
+            for d in reversed(fn.decorator_list):
+                value = '%s(%s)' % (d.id, value)
+            tail.append('%s.%s=%s' % (cls.name, fn.name, value))
+            tail.append('del ' + helper)
+        kept = [r for r in range(cls.lineno, cls.end_lineno + 1) if r not in gone]
+        out.extend(lines[r - 1] for r in kept)
+        if len(moved) == len(cls.body):
+            out.append(' pass')  # a class body keeps a statement
+        out.extend(tail)
+        row = cls.end_lineno + 1
+    out.extend(lines[row - 1:])
+    return '\n'.join(out)
+
+
+def moved_method(cls_name, stmts):
+    # The helper's def, made the method again, if stmts start with the
+    # three statements hoist() writes for one method of cls_name.
+    if len(stmts) < 3:
+        return None
+    fn, setter, delete = stmts[:3]
+    if not (isinstance(fn, ast.FunctionDef) and not fn.decorator_list and
+            fn.name.startswith(PREFIX + cls_name + '_')):
+        return None
+    if not (isinstance(setter, ast.Assign) and len(setter.targets) == 1):
+        return None
+    target = setter.targets[0]
+    if not (isinstance(target, ast.Attribute) and isinstance(target.value, ast.Name) and
+            target.value.id == cls_name):
+        return None
+    decorators, value = [], setter.value
+    while isinstance(value, ast.Call) and isinstance(value.func, ast.Name) and \
+            value.func.id in WRAPPERS and len(value.args) == 1 and not value.keywords:
+        decorators.append(value.func)
+        value = value.args[0]
+    if not (isinstance(value, ast.Name) and value.id == fn.name):
+        return None
+    if not (isinstance(delete, ast.Delete) and len(delete.targets) == 1 and
+            isinstance(delete.targets[0], ast.Name) and delete.targets[0].id == fn.name):
+        return None
+    for d in decorators:
+        d.ctx = ast.Load()
+    helper = fn.name
+    fn.name = target.attr
+    fn.decorator_list = decorators
+    return helper, fn
+
+
+def check_hoisted(before, after):
+    # None if after (hoist()'s output) means what before (its input) means,
+    # else what is wrong.
+    old, new = ast.parse(before), ast.parse(after)
+    taken = set(tok.string for tok in tokenize.generate_tokens(io.StringIO(before).readline)
+                if tok.type == tokenize.NAME)
+    helpers = []
+    body = []
+    stmts = new.body
+    i = 0
+    while i < len(stmts):
+        node = stmts[i]
+        i += 1
+        body.append(node)
+        if not isinstance(node, ast.ClassDef):
+            continue
+        moved = []
+        while True:
+            found = moved_method(node.name, stmts[i:])
+            if found is None:
+                break
+            helpers.append(found[0])
+            moved.append(found[1])
+            i += 3
+        if not moved:
+            continue
+        k = len(body) - 1
+        if not (k < len(old.body) and isinstance(old.body[k], ast.ClassDef) and
+                old.body[k].name == node.name and hoistable_class(old.body[k])):
+            return 'methods set on %s, which is no class that may lose its methods' % node.name
+        cls = old.body[k]
+        scope = class_scope(cls)
+        rest = node.body
+        if len(rest) == 1 and isinstance(rest[0], ast.Pass) and len(moved) == len(cls.body):
+            rest = []
+        # Back in the class's order: a moved method where its def was.
+        merged = []
+        for stmt in cls.body:
+            if moved and isinstance(stmt, ast.FunctionDef) and stmt.name == moved[0].name:
+                problem = hoist_problem(cls, stmt, scope)
+                if problem:
+                    return '%s.%s was moved out of its class: %s' % (cls.name, stmt.name, problem)
+                merged.append(moved.pop(0))
+            elif rest:
+                merged.append(rest.pop(0))
+        node.body = merged + rest + moved
+    new.body = body
+    if len(set(helpers)) != len(helpers) or taken.intersection(helpers):
+        return 'a moved method\'s function has a name the module uses'
+    for n in ast.walk(new):
+        if isinstance(n, ast.Name) and n.id in helpers:
+            return 'the name %s stays in use' % n.id
+    if ast.dump(new) != ast.dump(old):
+        return 'the classes put back together differ from the stripped text'
+    return None
+
+
 def main():
     src, dst = sys.argv[1], sys.argv[2]
     with open(src, encoding='utf-8') as f:
         text = f.read()
-    result = strip(text)
-    if without_docstrings(ast.parse(result)) != without_docstrings(ast.parse(text)):
+    stripped = strip(text)
+    if without_docstrings(ast.parse(stripped)) != without_docstrings(ast.parse(text)):
         sys.exit('strip_agent.py: the stripped %s would mean something else' % src)
+    result = hoist(stripped)
+    problem = check_hoisted(stripped, result)
+    if problem:
+        sys.exit('strip_agent.py: with methods moved out of their classes, %s would mean '
+                 'something else: %s' % (src, problem))
     with open(dst, 'w', encoding='utf-8') as f:
         f.write(result)
 
