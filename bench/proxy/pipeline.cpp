@@ -79,7 +79,8 @@ int main(int argc, char** argv) {
     socket.connect(found.at(0).addr);
     std::vector<double> sequential;
     std::vector<double> pipelined;
-    for (int round = 0; round < std::atoi(argv[3]); ++round) {
+    const int rounds = std::atoi(argv[3]);
+    for (int round = 0; round < rounds; ++round) {
       sequential.push_back(timed_round(socket, 2, true));
       pipelined.push_back(timed_round(socket, 16, false));
     }
