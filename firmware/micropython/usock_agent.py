@@ -1890,7 +1890,9 @@ def main(injected=False, pty=None):
             import termios
             import tty
             restore = termios.tcgetattr(rfd)
-            tty.setraw(rfd)
+            # TCSANOW: the default TCSAFLUSH would discard what the host was
+            # sent but has not read yet, such as the raw REPL's OK.
+            tty.setraw(rfd, termios.TCSANOW)
         port = FdPort(rfd, wfd, False)
     else:
         port = StreamPort()
