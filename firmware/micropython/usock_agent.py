@@ -5,7 +5,10 @@
 # One file, three ways to run it:
 # - on a MicroPython board, over the REPL's stdin/stdout: uploaded through the
 #   raw REPL with the line `main(injected=True)` appended (PROTOCOL.md 7.7),
-#   or from main.py with `import usock_agent; usock_agent.main()`;
+#   or from main.py with `import usock_agent; usock_agent.main()`; or over a
+#   UART of its own, from main.py:
+#     uart = machine.UART(1, 115200, tx=17, rx=16, rxbuf=1024, timeout=0)
+#     usock_agent.main(uart=uart, rxbuf=1024)
 # - under CPython 3 with `--pty`: it creates a pseudo-terminal, prints the
 #   path of its terminal side and serves it, host tool after host tool, as
 #   `uboard --pty` does;
@@ -402,6 +405,9 @@ def portable_bits(pairs, value):
 
 class FdPort:
     # A file descriptor pair under CPython: a pty's master, or stdin/stdout.
+    rx_win = RX_WIN
+    rx_safe = RX_SAFE
+
     def __init__(self, rfd, wfd, stay):
         self.rfd = rfd
         self.wfd = wfd
@@ -441,6 +447,9 @@ class FdPort:
 class StreamPort:
     # A MicroPython board's REPL line: sys.stdin.buffer and sys.stdout.buffer,
     # read one byte at a time while poll says more is there (reads block).
+    rx_win = RX_WIN
+    rx_safe = RX_SAFE
+
     def __init__(self):
         self.inp = sys.stdin.buffer
         self.out = sys.stdout.buffer
@@ -475,6 +484,32 @@ class StreamPort:
         return n
 
 
+class UartPort:
+    # A UART of its own (machine.UART opened with timeout=0, so that reads
+    # never wait), the REPL's line left free. Between two reads only the
+    # driver's ring of `rxbuf` bytes holds what arrives (PROTOCOL.md 6.1).
+    # No REPL behind it: the agent serves host after host, as under --pty.
+    stay = True
+
+    def __init__(self, uart, rxbuf):
+        # What a host sends before it knows rx_safe (224), and two exempt
+        # frames, must fit the ring.
+        if rxbuf is None or rxbuf < RX_SAFE + 36:
+            raise ValueError('open the UART with rxbuf=260 or more, and pass it as rxbuf')
+        self.uart = uart
+        self.key_in = uart
+        self.key_out = uart
+        self.rx_safe = rxbuf - 36
+        self.rx_win = min(RX_WIN, self.rx_safe)
+
+    def readinto(self, mv):
+        # None: nothing there (timeout=0).
+        return self.uart.readinto(mv) or 0
+
+    def write(self, mv):
+        return self.uart.write(mv) or 0
+
+
 if hasattr(bytearray, 'find'):
     def find0(buf, i, end):
         # A bytes needle: MicroPython's find takes no int (TypeError).
@@ -496,7 +531,8 @@ class Link:
         self.port = port
         self.owner = owner
         self.run_cap = MTU + 1 + MTU // 254
-        self.inq = bytearray(RX_WIN)
+        self.rx_win = port.rx_win
+        self.inq = bytearray(self.rx_win)
         self.inq_mv = memoryview(self.inq)
         self.inq_len = 0
         self.run = bytearray(self.run_cap)
@@ -602,7 +638,7 @@ class Link:
 
     def pump_in(self, now):
         # Reads what the line holds into the raw buffer; False if it is gone.
-        room = RX_WIN - self.inq_len
+        room = self.rx_win - self.inq_len
         if room <= 0:
             return True
         n = self.port.readinto(self.inq_mv[self.inq_len:])
@@ -644,7 +680,7 @@ class Link:
         else:
             self.stall_due = None
         # Credit is re-advertised once it grew by a quarter window (6.1).
-        if self.in_session and ((self.granted() - self.credit_sent) & M16) >= RX_WIN // 4:
+        if self.in_session and ((self.granted() - self.credit_sent) & M16) >= self.rx_win // 4:
             self.ack_now = True
 
     def interrupt_at_start(self):
@@ -652,7 +688,7 @@ class Link:
         return self.run[1] == 3 and self.run[0] in (3, 13)
 
     def granted(self):
-        return (self.rx_pos + RX_WIN) & M16
+        return (self.rx_pos + self.rx_win) & M16
 
     def end_run(self, now):
         size = self.run_size
@@ -1194,9 +1230,9 @@ class Agent:
         machine = os.uname().machine if hasattr(os, 'uname') else ''
         fixed = len(sys.platform) + len(impl_text) + len(AGENT_NAME)
         head = MAGIC + struct.pack(
-            '<BBBIIHHHBBIHHIIII', VERSION, VERSION, VERSION, nonce, self.boot_id, RX_WIN,
-            RX_SAFE, MTU, TXW, MAX_SOCKETS, SOCK_BUF, MAX_MSG, MAX_BLOCK_MS, self.caps, 0,
-            free & M32, alloc & M32)
+            '<BBBIIHHHBBIHHIIII', VERSION, VERSION, VERSION, nonce, self.boot_id,
+            self.port.rx_win, self.port.rx_safe, MTU, TXW, MAX_SOCKETS, SOCK_BUF, MAX_MSG,
+            MAX_BLOCK_MS, self.caps, 0, free & M32, alloc & M32)
         return (head + str8(sys.platform) + str8(impl_text) +
                 str8(machine, max(0, 190 - fixed)) + str8(AGENT_NAME))
 
@@ -1874,12 +1910,16 @@ def open_pty():
     return master, keeper, os.ttyname(keeper)
 
 
-def main(injected=False, pty=None):
+def main(injected=False, pty=None, uart=None, rxbuf=None):
+    # uart: a machine.UART opened with timeout=0 (and rxbuf=rxbuf), to serve
+    # instead of the REPL's line.
     if pty is None:
         pty = CPYTHON and '--pty' in sys.argv[1:]
     restore = None
     keeper = None
-    if pty:
+    if uart is not None:
+        port = UartPort(uart, rxbuf)
+    elif pty:
         master, keeper, path = open_pty()
         print(path)
         sys.stdout.flush()
@@ -1902,12 +1942,15 @@ def main(injected=False, pty=None):
         esp.osdebug(None)  # ESP-IDF logs must not land inside frames
     except (ImportError, AttributeError):
         esp = None
-    if micropython is not None and hasattr(micropython, 'kbd_intr'):
-        micropython.kbd_intr(-1)  # 0x03 inside a frame is data
+    # 0x03 inside a frame is data, not Ctrl-C, on the REPL's line. A UART
+    # of its own leaves the REPL its Ctrl-C: how a user stops the agent.
+    on_repl = micropython is not None and hasattr(micropython, 'kbd_intr') and uart is None
+    if on_repl:
+        micropython.kbd_intr(-1)
     try:
         Agent(port, injected).serve()
     finally:
-        if micropython is not None and hasattr(micropython, 'kbd_intr'):
+        if on_repl:
             micropython.kbd_intr(3)
         if esp is not None:
             esp.osdebug(0)

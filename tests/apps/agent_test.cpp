@@ -121,3 +121,36 @@ TEST_CASE("a noisy line to the agent loses no byte of a bulk echo", "[agent]") {
   CHECK(contains(result.out, "65536 bytes (64.0 KiB) echoed in "));
   CHECK(contains(result.out, "every byte verified"));
 }
+
+TEST_CASE("an agent on a UART of its own serves tool after tool and leaves the REPL alone",
+          "[agent]") {
+  // main.py's usock_agent.main(uart=..., rxbuf=260): the smallest ring the
+  // agent takes, so its credit window is the smallest too (224 bytes).
+  Background board({"python3", USOCK_TEST_SUPPORT "/uart_board.py", USOCK_AGENT_SOURCE, "260"});
+  const std::string device = board.wait_for_stdout("^(/dev/\\S+)$");
+  FileServer files(random_bytes(64 << 10, 3), "file.bin");
+  for (int i = 0; i < 2; ++i) {
+    const RunResult result =
+        run({tool_path("uhttpget"), "--device", device, "-v", "-o", files.out_path(), files.url()},
+            {{}, {}, {}, std::chrono::seconds(60)});
+    INFO(result.err);
+    REQUIRE(result.exit_code == 0);
+    CHECK(read_file(files.out_path()) == files.content());
+    CHECK(contains(result.err, "device: linux ("));
+  }
+  const RunResult names = run({tool_path("ugetaddr"), "--device", device, "--short", "localhost"});
+  CHECK(names.exit_code == 0);
+  CHECK(contains(names.out, "127.0.0.1"));
+  board.stop();
+  INFO(board.err());
+  // The REPL's line (the board's stdout) heard nothing after the path.
+  CHECK(board.out() == device + "\n");
+  CHECK(board.err().empty());
+}
+
+TEST_CASE("an agent on a UART opened with too small a ring says so", "[agent]") {
+  Background board({"python3", USOCK_TEST_SUPPORT "/uart_board.py", USOCK_AGENT_SOURCE, "256"});
+  const int status = board.wait(std::chrono::seconds(30));
+  CHECK(status != 0);
+  CHECK(contains(board.err(), "ValueError: open the UART with rxbuf=260 or more"));
+}

@@ -88,6 +88,9 @@ def run(A):
     lines = []
     key = sys.stdin if not A.CPYTHON else __import__('os').pipe()[0]
     port = Port(key)
+    # The REPL line's window, as on a board.
+    port.rx_win = A.RX_WIN
+    port.rx_safe = A.RX_SAFE
     agent = A.Agent(port)
     link = agent.link
     now = A.ticks()
