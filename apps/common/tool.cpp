@@ -46,7 +46,7 @@ spdlog::level::level_enum log_level(const CommonOptions& common) {
 }
 
 void set_up_logging(const std::string& tool, const CommonOptions& common) {
-  auto logger = spdlog::stderr_color_st(tool, color_mode());
+  auto logger = spdlog::stderr_color_mt(tool, color_mode());
   logger->set_pattern("%n: %^%l%$: %v");
   logger->set_level(log_level(common));
   spdlog::set_default_logger(std::move(logger));
