@@ -4,10 +4,14 @@
 // console markers). Every wait is bounded; no test measures time.
 #include "usock/device_stack.hpp"
 
+#include <unistd.h>
+
 #include <algorithm>
 #include <catch2/catch.hpp>
 #include <cerrno>
 #include <chrono>
+#include <cstdio>
+#include <cstdlib>
 #include <future>
 #include <string>
 #include <thread>
@@ -62,6 +66,35 @@ Client connected(Stack& stack, ScriptedBoard& board) {
   s.connect(SockAddr::ipv4({93, 184, 215, 14}, 80));
   return {std::move(s), board.await(FrameType::socket).header.sock};
 }
+
+// Holds what the process writes to stdout (fd 1) in a file, until it ends.
+class StdoutCapture {
+ public:
+  StdoutCapture() : saved_(::dup(1)), file_(::mkstemp(path_)) {
+    REQUIRE(saved_ >= 0);
+    REQUIRE(file_ >= 0);
+    std::fflush(stdout);
+    ::dup2(file_, 1);
+  }
+  ~StdoutCapture() {
+    std::fflush(stdout);
+    ::dup2(saved_, 1);
+    ::close(saved_);
+    ::close(file_);
+    ::unlink(path_);
+  }
+  StdoutCapture(const StdoutCapture&) = delete;
+  StdoutCapture& operator=(const StdoutCapture&) = delete;
+  long size() const {
+    std::fflush(stdout);
+    return static_cast<long>(::lseek(file_, 0, SEEK_END));
+  }
+
+ private:
+  char path_[32] = "/tmp/usock-stdout-XXXXXX";
+  int saved_;
+  int file_;
+};
 
 }  // namespace
 
@@ -326,4 +359,19 @@ TEST_CASE("device stack: a socket that outlives its stack fails instead of waiti
   CHECK(error_code([&] { s.recv(10); }) == ENOTCONN);
   // close() never throws, even now.
   s.close();
+}
+
+TEST_CASE("device stack: a program that set no logger hears nothing from it on stdout") {
+  // spdlog's own default logger writes info lines to stdout, the program's
+  // output: the handshake's line about the board must not land there.
+  long written = -1;
+  {
+    StdoutCapture capture;
+    ScriptedBoard board;
+    auto stack = open_on(board);
+    stack->finish(Wait::until(Clock::now() + kBound));
+    board.await(FrameType::bye);
+    written = capture.size();
+  }
+  CHECK(written == 0);
 }

@@ -3,10 +3,9 @@
 // (it may sit in damaged data that merely looked like text), so it is
 // confirmed by a POLL the agent would answer at once: no answer within
 // T_confirm, and the session is over.
-#include <spdlog/spdlog.h>
-
 #include <algorithm>
 
+#include "device_log.hpp"
 #include "session.hpp"
 
 namespace usock::device {
@@ -41,7 +40,7 @@ std::string marker_failure(proxy::ConsoleMarker::Kind kind, const std::string& l
 }  // namespace
 
 void Session::on_console(const std::string& line, Clock::time_point now) {
-  spdlog::info("device console: {}", line);
+  device_log().info("device console: {}", line);
   if (marker_ && marker_->kind == proxy::ConsoleMarker::Kind::agent_crashed &&
       marker_->traceback.size() < kTracebackLines) {
     marker_->traceback.push_back(line);
@@ -65,8 +64,8 @@ void Session::check_marker(Clock::time_point now) {
     return;
   }
   if (endpoint_.stats().frames_received > marker_->frames_before) {
-    spdlog::warn("device: console text looked like a reset ({}), but the agent still answers",
-                 marker_->line);
+    device_log().warn("device: console text looked like a reset ({}), but the agent still answers",
+                      marker_->line);
     marker_.reset();
     return;
   }

@@ -3,12 +3,11 @@
 // REPL answers and an agent ignores, then upload the agent and listen
 // again. Once the session ends, or the start fails, a board we started the
 // agent on is handed back at its friendly REPL.
-#include <spdlog/spdlog.h>
-
 #include <array>
 #include <cerrno>
 
 #include "builtin_agent.hpp"
+#include "device_log.hpp"
 #include "session.hpp"
 #include "usock/proxy/program_pieces.hpp"
 
@@ -77,7 +76,7 @@ void Session::start_bootstrap(Clock::time_point now) {
   std::string program(options_.agent.empty() ? builtin_agent() : options_.agent);
   if (!program.empty() && program.back() != '\n') program += '\n';
   program += "main(injected=True)\n";
-  spdlog::info("device: no agent answering on {}; starting one through the raw REPL", uri());
+  device_log().info("device: no agent answering on {}; starting one through the raw REPL", uri());
   // One exec per piece: the board compiles a piece at a time, never the
   // whole agent at once (PROTOCOL.md 7.7).
   bootstrap_.emplace(proxy::split_program(program), options_.soft_reset, now);
@@ -92,11 +91,11 @@ void Session::pump_bootstrap(Clock::time_point now) {
   if (phase_ != Phase::bootstrapping) return;
   bootstrap_->on_timer(now);
   for (const auto& line : bootstrap_->take_console()) {
-    spdlog::info("device console: {}", line);
+    device_log().info("device console: {}", line);
   }
   if (const auto& failure = bootstrap_->failure()) {
     for (const auto& line : failure->traceback)
-      spdlog::warn("device: {}", line);
+      device_log().warn("device: {}", line);
     using Kind = proxy::RawReplBootstrap::Failure::Kind;
     switch (failure->kind) {
       case Kind::no_raw_repl:
@@ -115,9 +114,9 @@ void Session::pump_bootstrap(Clock::time_point now) {
   if (!bootstrap_->running() || !bootstrap_->output().empty()) return;
   aborted_after_ = bootstrap_->aborted_after();
   if (aborted_after_) {
-    spdlog::info("device: the board ended the upload early, {} bytes sent", *aborted_after_);
+    device_log().info("device: the board ended the upload early, {} bytes sent", *aborted_after_);
   } else {
-    spdlog::info("device: agent uploaded ({}); waiting for its ANNOUNCE", bootstrap_->mode());
+    device_log().info("device: agent uploaded ({}); waiting for its ANNOUNCE", bootstrap_->mode());
   }
   const std::string leftover = bootstrap_->take_leftover();
   bootstrap_.reset();
@@ -140,11 +139,11 @@ void Session::on_console_before_session(const std::string& line) {
   if (!traceback_) {
     if (line.find("Traceback (most recent call last):") != std::string::npos) {
       traceback_.emplace();
-      spdlog::warn("device: {}", line);
+      device_log().warn("device: {}", line);
     }
     return;
   }
-  spdlog::warn("device: {}", line);
+  device_log().warn("device: {}", line);
   if (!ends_traceback(line)) return;
   // A raw-paste upload the board ended early did not run at all: its
   // compiler stopped reading (PROTOCOL.md 7.7 step 5).
@@ -172,7 +171,7 @@ void Session::leave_raw_repl(Lock& lock) {
   if (!injected_) return;
   const auto seen = [&] { return handed_back_ || failure_.has_value(); };
   if (!changed_.wait_for(lock, kPromptWait, seen)) {
-    spdlog::info("device: the raw REPL's prompt did not come back; leaving it anyway");
+    device_log().info("device: the raw REPL's prompt did not come back; leaving it anyway");
   }
   handed_back_ = true;
   raw_out_ += "\r\x02";
@@ -213,11 +212,11 @@ void Session::hand_back_after_failure() {
     }
   } catch (const OSError& error) {
     if (error.code() != ETIMEDOUT && error.code() != EAGAIN) return;
-    spdlog::info("device: the raw REPL's prompt did not come back; leaving it anyway");
+    device_log().info("device: the raw REPL's prompt did not come back; leaving it anyway");
   }
   try {
     write_raw("\r\x02", Clock::now() + kLeaveWait);
-    spdlog::info("device: left the raw REPL on {}", uri());
+    device_log().info("device: left the raw REPL on {}", uri());
   } catch (const OSError&) {
     // The line is gone, and the board with it.
   }

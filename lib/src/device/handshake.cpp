@@ -1,8 +1,7 @@
 // Finding the agent and opening the session (PROTOCOL.md 7.1, 7.2): listen
 // for evidence that an agent is there (HELLO's control bytes would upset a
 // REPL), then HELLO, resent with a doubling wait, until HELLO_ACK.
-#include <spdlog/spdlog.h>
-
+#include "device_log.hpp"
 #include "session.hpp"
 
 namespace usock::device {
@@ -91,8 +90,8 @@ void Session::on_hello_ack(const proxy::HelloAck& ack, Clock::time_point now) {
   endpoint_.start_session(peer, now);
   endpoint_.set_heartbeat(std::chrono::seconds(1));
   phase_ = Phase::open;
-  spdlog::info("device: {} ({}), {}, {} KB free, protocol {}, {} baud", board_.platform,
-               board_.machine, board_.impl, board_.mem_free / 1024, ack.version, board_.baud);
+  device_log().info("device: {} ({}), {}, {} KB free, protocol {}, {} baud", board_.platform,
+                    board_.machine, board_.impl, board_.mem_free / 1024, ack.version, board_.baud);
 }
 
 }  // namespace usock::device

@@ -1,10 +1,9 @@
 // What the device sends, applied to the session: results to the calls that
 // wait for them, pushed data and events to the socket mirrors, and the
 // session frames that end it (PROTOCOL.md 7.5, 8).
-#include <spdlog/spdlog.h>
-
 #include <cstdio>
 
+#include "device_log.hpp"
 #include "session.hpp"
 #include "usock/proxy/serial_order.hpp"
 #include "usock/proxy/wire.hpp"
@@ -48,8 +47,8 @@ void Session::on_event(proxy::LinkEndpoint::Event& event, Clock::time_point now)
       storm_.damaged(now);
       if (phase_ == Phase::hello_sent) damaged_in_handshake_ = true;
       if (phase_ == Phase::listening) damage_heard_ = true;
-      spdlog::debug("device: skipped {} bytes of non-frame data: {}", event.size,
-                    hex_preview(event.text));
+      device_log().debug("device: skipped {} bytes of non-frame data: {}", event.size,
+                         hex_preview(event.text));
       return;
     case Kind::protocol_error:
       fail_protocol(event.text);
@@ -90,7 +89,7 @@ void Session::on_message(const proxy::Header& header, const proxy::Message& mess
                          : log.level == proxy::LogLevel::warning ? spdlog::level::warn
                          : log.level == proxy::LogLevel::info    ? spdlog::level::info
                                                                  : spdlog::level::debug;
-      spdlog::log(level, "device: {}", log.text);
+      device_log().log(level, "device: {}", log.text);
       return;
     }
     case FrameType::result:

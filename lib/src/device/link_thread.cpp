@@ -3,7 +3,6 @@
 // queueing, runs the endpoint's timers and the session's own (handshake,
 // liveness, marker confirmation), and notifies every waiter after each turn.
 #include <poll.h>
-#include <spdlog/spdlog.h>
 #include <unistd.h>
 
 #include <algorithm>
@@ -11,6 +10,7 @@
 #include <cerrno>
 #include <cstdio>
 
+#include "device_log.hpp"
 #include "session.hpp"
 
 namespace usock::device {
@@ -117,7 +117,7 @@ void Session::pump(Clock::time_point now) {
              std::to_string(link_.address().baud) + ")");
   }
   if (now >= next_state_log_) {
-    spdlog::trace("device link: {}", endpoint_.describe());
+    device_log().trace("device link: {}", endpoint_.describe());
     next_state_log_ = now + std::chrono::seconds(1);
   }
   check_handshake(now);

@@ -1,6 +1,5 @@
 #include "session.hpp"
 
-#include <spdlog/spdlog.h>
 #include <sys/eventfd.h>
 #include <unistd.h>
 
@@ -9,6 +8,7 @@
 #include <random>
 #include <stdexcept>
 
+#include "device_log.hpp"
 #include "usock/proxy/errors.hpp"
 #include "usock/proxy/wire.hpp"
 #include "usock/serial.hpp"
@@ -93,7 +93,7 @@ void Session::finish(Wait wait) {
   const auto bye_ms = left_ms < 0 ? 2000 : std::min(left_ms, 2000);
   const auto bye_bound = Wait::until(Clock::now() + std::chrono::milliseconds(bye_ms));
   if (!wait_until(lock, bye_bound, [&] { return bye_acked_; })) {
-    spdlog::info("device: no BYE_ACK from the board; leaving it anyway");
+    device_log().info("device: no BYE_ACK from the board; leaving it anyway");
   }
   leave_raw_repl(lock);
   phase_ = Phase::finished;
@@ -215,7 +215,7 @@ OSError Session::board_error(int code, std::string_view text) {
   const int portable = proxy::portable_error_code(code);
   // The board's own text is for -v; users see the usual message for the
   // code, so a refused connection reads the same on every stack.
-  spdlog::debug("device: error {} from the board: {}", code, text);
+  device_log().debug("device: error {} from the board: {}", code, text);
   return portable < 0 ? OSError::from_resolver(portable) : OSError::from_errno(portable);
 }
 
