@@ -15,10 +15,22 @@ class after it, the function's own name deleted again:
 
   class Agent:              class Agent:
    X = 1                     X = 1
-   def pump(self):    ->    def _h_Agent_pump(self):
+   def pump(self):    ->    def pump(self):
     ...                      ...
-                            Agent.pump=_h_Agent_pump
-                            del _h_Agent_pump
+                            Agent.pump=pump
+                            del pump
+
+Before that, constants fold: a top-level `NAME = 5` (or `A, B = 1, 2`)
+whose names nothing else binds goes, and each of its names is replaced by
+its value where it is read. A board keeps every global and the name of each
+(below), and reads a global by a lookup where a small int is in the
+bytecode itself; the agent's 83 protocol numbers cost 2.7 KB of heap as
+globals. What folds (foldable() says): an int a board holds as a small int
+(31 bits, so not 0xFFFFFFFF), never bound again in any scope, never the name
+of an attribute, parameter, keyword or import, never spelled in a string
+(getattr), in a module that reads no globals()/vars()/locals()/eval/exec.
+A program that reads the agent's globals from outside reads no such
+constant. check_folded() puts every name back and compares.
 
 The tools upload the agent in pieces of whole top-level statements, compiled
 one after the other (PROTOCOL.md 7.7), and the compile of the largest piece
@@ -31,15 +43,21 @@ and MicroPython look at some when they create the class), one decorated with
 anything but staticmethod or classmethod (a property set on a class after
 MicroPython created it does not see stores), one whose name the class body
 reads or binds twice, one whose defaults read what the class body binds. A
-class with decorators or keywords (a metaclass) keeps all its methods. The
-moved functions are named in the tracebacks as _h_CLASS_METHOD.
+class with decorators or keywords (a metaclass) keeps all its methods.
+
+A moved function keeps its method's name where no scope of the module uses
+that name for a variable (variables() says which do), so that nothing can
+see the global it is for two statements: the name is already interned for
+the attribute, and a board keeps every name it interns (a new name costs a
+few dozen bytes of heap for good, 84 of them 3.8 KB). Otherwise it is named
+_h_CLASS_METHOD, a name the module does not use.
 
 The output must mean what the input means. The stripped text's syntax tree
 is checked against the input's, docstrings aside; then the tree with the
 methods moved is put back together (check_hoisted: each moved function back
 into its class, in the class's order) and must be the stripped text's tree
 exactly, every moved method allowed by hoist_problem, every helper's name
-new and used only to set the method. A difference is an error. Line numbers
+free (above) and used only to set the method. A difference is an error. Line numbers
 in the board's tracebacks refer to the output.
 """
 
@@ -127,6 +145,111 @@ def strip(text):
     return '\n'.join(out) + '\n'
 
 
+# Folding constants.
+
+# Read, these could look up a global by a name held in a string.
+DYNAMIC = ('globals', 'vars', 'locals', 'eval', 'exec')
+
+
+def small_int(expr):
+    # The value of an int literal, or of a negated one, that a board holds
+    # in a small int (31 bits), else None.
+    sign = 1
+    if isinstance(expr, ast.UnaryOp) and isinstance(expr.op, ast.USub):
+        sign, expr = -1, expr.operand
+    if not (isinstance(expr, ast.Constant) and type(expr.value) is int):
+        return None
+    value = sign * expr.value
+    return value if -2**30 <= value < 2**30 else None
+
+
+def definitions(stmt):
+    # [(name, value)] for `NAME = int` or `A, B = int, int`, else [].
+    if not (isinstance(stmt, ast.Assign) and len(stmt.targets) == 1):
+        return []
+    target, value = stmt.targets[0], stmt.value
+    if isinstance(target, ast.Name):
+        targets, values = [target], [value]
+    elif isinstance(target, ast.Tuple) and isinstance(value, ast.Tuple) and \
+            len(target.elts) == len(value.elts):
+        targets, values = target.elts, value.elts
+    else:
+        return []
+    pairs = [(t.id if isinstance(t, ast.Name) else None, small_int(v))
+             for t, v in zip(targets, values)]
+    return [] if any(n is None or v is None for n, v in pairs) else pairs
+
+
+def foldable(tree, lines):
+    # {name: value} to fold, and the top-level statements that define them.
+    if any(isinstance(n, ast.Name) and n.id in DYNAMIC for n in ast.walk(tree)):
+        return {}, []
+    stores, other, spelled = {}, set(), set()
+    for n in ast.walk(tree):
+        if isinstance(n, ast.Name):
+            if not isinstance(n.ctx, ast.Load):
+                stores[n.id] = stores.get(n.id, 0) + 1
+        elif isinstance(n, ast.Constant) and isinstance(n.value, str):
+            spelled.add(n.value)
+        else:
+            other.update(identifiers_of(n))
+    values, stmts = {}, []
+    for stmt in tree.body:
+        pairs = definitions(stmt)
+        alone = len(ast.parse('\n'.join(lines[stmt.lineno - 1:stmt.end_lineno])).body) == 1
+        if pairs and alone and all(stores[name] == 1 and name not in other and
+                                   name not in spelled for name, _ in pairs):
+            values.update(pairs)
+            stmts.append(stmt)
+    return values, stmts
+
+
+def fold(text):
+    # text is strip()'s output; returns it with its constants folded, and
+    # what they were.
+    tree = ast.parse(text)
+    lines = text.split('\n')
+    values, stmts = foldable(tree, lines)
+    gone = set(r for stmt in stmts for r in range(stmt.lineno, stmt.end_lineno + 1))
+    names = reversed(list(tokenize.generate_tokens(io.StringIO(text).readline)))
+    for tok in names:  # from the end: columns further left stay valid
+        row, col = tok.start
+        if tok.type == tokenize.NAME and tok.string in values and row not in gone:
+            value = values[tok.string]
+            line = lines[row - 1]
+            lines[row - 1] = line[:col] + (str(value) if value >= 0 else '(%d)' % value) + \
+                line[tok.end[1]:]
+    return '\n'.join(line for r, line in enumerate(lines, 1) if r not in gone), values
+
+
+class Unfolded(ast.NodeTransformer):
+    # The tree as it reads with the folded names back in it.
+    def __init__(self, values):
+        self.values = values
+
+    def visit_Name(self, node):
+        if node.id not in self.values or not isinstance(node.ctx, ast.Load):
+            return node
+        value = self.values[node.id]
+        if value < 0:
+            return ast.UnaryOp(op=ast.USub(), operand=ast.Constant(value=-value))
+        return ast.Constant(value=value)
+
+
+def check_folded(before, after, values):
+    # None if after (fold()'s output) means what before means, else what is
+    # wrong.
+    old, new = ast.parse(before), ast.parse(after)
+    lines = before.split('\n')
+    if foldable(old, lines)[0] != values:
+        return 'it folded other names than foldable() allows'
+    old.body = [s for s in old.body if not (definitions(s) and
+                                            all(n in values for n, _ in definitions(s)))]
+    if ast.dump(Unfolded(values).visit(old)) != ast.dump(new):
+        return 'the folded text differs from the stripped text with its constants read in place'
+    return None
+
+
 # Moving methods out of large classes.
 
 def is_private(name):
@@ -141,25 +264,42 @@ def is_special(name):
 def identifiers(node):
     # Every identifier in a subtree: names, attributes, parameters, keywords.
     for n in ast.walk(node):
-        if isinstance(n, ast.Name):
-            yield n.id
-        elif isinstance(n, ast.Attribute):
-            yield n.attr
-        elif isinstance(n, ast.arg):
-            yield n.arg
-        elif isinstance(n, ast.keyword) and n.arg:
-            yield n.arg
-        elif isinstance(n, ast.alias):
-            yield n.name.split('.')[0]
-            if n.asname:
-                yield n.asname
-        elif isinstance(n, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
-            yield n.name
-        elif isinstance(n, ast.ExceptHandler) and n.name:
-            yield n.name
-        elif isinstance(n, (ast.Global, ast.Nonlocal)):
-            for name in n.names:
-                yield name
+        yield from identifiers_of(n)
+
+
+def identifiers_of(n):
+    # The identifiers one node spells itself, not those of its children.
+    if isinstance(n, ast.Name):
+        yield n.id
+    elif isinstance(n, ast.Attribute):
+        yield n.attr
+    elif isinstance(n, ast.arg):
+        yield n.arg
+    elif isinstance(n, ast.keyword) and n.arg:
+        yield n.arg
+    elif isinstance(n, ast.alias):
+        yield n.name.split('.')[0]
+        if n.asname:
+            yield n.asname
+    elif isinstance(n, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
+        yield n.name
+    elif isinstance(n, ast.ExceptHandler) and n.name:
+        yield n.name
+    elif isinstance(n, (ast.Global, ast.Nonlocal)):
+        yield from n.names
+
+
+def variables(tree):
+    # Every name some scope of tree may read or bind as a variable (a local
+    # too, more than needed), the names of methods aside.
+    methods = set(id(f) for c in ast.walk(tree) if isinstance(c, ast.ClassDef)
+                  for f in c.body if isinstance(f, (ast.FunctionDef, ast.AsyncFunctionDef)))
+    names = set()
+    for n in ast.walk(tree):
+        if isinstance(n, (ast.Attribute, ast.keyword)) or id(n) in methods:
+            continue
+        names.update(identifiers_of(n))
+    return names
 
 
 def evaluated_at_def(fn):
@@ -260,6 +400,7 @@ def hoist(text, over=HOIST_OVER):
     _, _, starts = layout(text)
     taken = set(tok.string for tok in tokenize.generate_tokens(io.StringIO(text).readline)
                 if tok.type == tokenize.NAME)
+    free_of = variables(tree)
     out = []
     row = 1  # the next input row to copy
     for cls in tree.body:
@@ -279,10 +420,12 @@ def hoist(text, over=HOIST_OVER):
             first = min([fn.lineno] + [d.lineno for d in fn.decorator_list])
             assert starts.get(first, (0,))[0] == 1, (cls.name, fn.name)
             gone.update(range(first, fn.end_lineno + 1))
-            helper = PREFIX + cls.name + '_' + fn.name
-            while helper in taken:
-                helper += '_'
-            taken.add(helper)
+            helper = fn.name
+            if helper in free_of:
+                helper = PREFIX + cls.name + '_' + fn.name
+                while helper in taken:
+                    helper += '_'
+                taken.add(helper)
             for r in range(fn.lineno, fn.end_lineno + 1):
                 line = lines[r - 1]
                 if r in starts:  # one level less
@@ -314,14 +457,15 @@ def moved_method(cls_name, stmts):
     if len(stmts) < 3:
         return None
     fn, setter, delete = stmts[:3]
-    if not (isinstance(fn, ast.FunctionDef) and not fn.decorator_list and
-            fn.name.startswith(PREFIX + cls_name + '_')):
+    if not (isinstance(fn, ast.FunctionDef) and not fn.decorator_list):
         return None
     if not (isinstance(setter, ast.Assign) and len(setter.targets) == 1):
         return None
     target = setter.targets[0]
     if not (isinstance(target, ast.Attribute) and isinstance(target.value, ast.Name) and
             target.value.id == cls_name):
+        return None
+    if fn.name != target.attr and not fn.name.startswith(PREFIX + cls_name + '_'):
         return None
     decorators, value = [], setter.value
     while isinstance(value, ast.Call) and isinstance(value.func, ast.Name) and \
@@ -388,7 +532,9 @@ def check_hoisted(before, after):
                 merged.append(rest.pop(0))
         node.body = merged + rest + moved
     new.body = body
-    if len(set(helpers)) != len(helpers) or taken.intersection(helpers):
+    own = [h for h in helpers if h.startswith(PREFIX)]
+    if len(set(own)) != len(own) or taken.intersection(own) or \
+            variables(old).intersection(helpers):
         return 'a moved method\'s function has a name the module uses'
     for n in ast.walk(new):
         if isinstance(n, ast.Name) and n.id in helpers:
@@ -405,8 +551,13 @@ def main():
     stripped = strip(text)
     if without_docstrings(ast.parse(stripped)) != without_docstrings(ast.parse(text)):
         sys.exit('strip_agent.py: the stripped %s would mean something else' % src)
-    result = hoist(stripped)
-    problem = check_hoisted(stripped, result)
+    folded, values = fold(stripped)
+    problem = check_folded(stripped, folded, values)
+    if problem:
+        sys.exit('strip_agent.py: with its constants folded, %s would mean something else: %s'
+                 % (src, problem))
+    result = hoist(folded)
+    problem = check_hoisted(folded, result)
     if problem:
         sys.exit('strip_agent.py: with methods moved out of their classes, %s would mean '
                  'something else: %s' % (src, problem))

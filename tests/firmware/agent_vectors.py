@@ -32,6 +32,8 @@ HELLO_ACK_PAYLOAD = unhex(
     ' 6D 6F 64 75 6C 65 20 77 69 74 68 20 45 53 50 33 32 0D 75 73 6F 63 6B 2D 61 67 65 6E 74'
     ' 20 31')
 HELLO_ACK_CRC = 0xDC608AAE
+# Frame types (PROTOCOL.md 4.3).
+TYPE_NAK, TYPE_SOCKERR = 0x05, 0x33
 # PROTOCOL.md 8.6: host frames, then the device's RESULT, NAK and SOCKERR.
 GETADDRINFO = unhex('02 10 01 05 FF 48 42 3B 02 01 01 02 03 02 01 01 02 50 11 0B 65 78 61'
                     ' 6D 70 6C 65 2E 63 6F 6D 3C CE 9D B7 00')
@@ -88,9 +90,10 @@ def run(A):
     lines = []
     key = sys.stdin if not A.CPYTHON else __import__('os').pipe()[0]
     port = Port(key)
-    # The REPL line's window, as on a board.
-    port.rx_win = A.RX_WIN
-    port.rx_safe = A.RX_SAFE
+    # The REPL line's window, as on a board. (The uploaded agent has no
+    # global RX_WIN: scripts/strip_agent.py folds such constants.)
+    port.rx_win = A.StreamPort.rx_win
+    port.rx_safe = A.StreamPort.rx_safe
     agent = A.Agent(port)
     link = agent.link
     now = A.ticks()
@@ -148,11 +151,11 @@ def run(A):
     lines.append(('after host frames', (link.expected, link.rx_pos, link.granted())))
 
     link.expected, link.rx_pos, link.tx_end = 4, 0xAE, 0x0293
-    link.encode(A.NAK, 0, 3, 0, 0, b'\x01', now)
+    link.encode(TYPE_NAK, 0, 3, 0, 0, b'\x01', now)
     lines.append(('NAK', wire()))
     link.expected, link.rx_pos, link.tx_end = 5, 0xD4, 0x0700
     text = unhex('18 5B 45 72 72 6E 6F 20 31 31 33 5D 20 45 43 4F 4E 4E 41 42 4F 52 54 45 44')
-    link.encode(A.SOCKERR, 0, 7, 0, 1, A.struct.pack('<hi', 103, 113) + text, now)
+    link.encode(TYPE_SOCKERR, 0, 7, 0, 1, A.struct.pack('<hi', 103, 113) + text, now)
     lines.append(('SOCKERR', wire()))
     lines.append(('cut_utf8', A.str8('h\u00e9llo', 2) + A.str8(b'x' * 3)))
     packed = A.pton(10, '2001:db8::1:2.3.4.5')

@@ -2,11 +2,17 @@
 // MicroPython compiled to WebAssembly (32-bit, as an ESP32 is).
 //
 //   node micropython_vm.mjs PACKAGE AGENT VECTORS PYTHON SPLITTER [LIMIT]
+//   node micropython_vm.mjs PACKAGE AGENT VECTORS PYTHON --mpy-cross=DIR
 //
 // PACKAGE is the installed npm package's directory, AGENT the agent as the
 // tools upload it, VECTORS agent_vectors.py, PYTHON a CPython, SPLITTER
 // split_program (the tools' cut of a program into pieces, one exec each),
-// LIMIT another largest piece than the tools', to compare. It
+// LIMIT another largest piece than the tools', to compare. With
+// --mpy-cross=DIR (the npm package @pybricks/mpy-cross-v6: mpy-cross 1.19
+// in WebAssembly, .mpy ABI 6, which 1.27 loads) it measures the precompiled
+// agent instead, as README tells a board short of heap to make it
+// (mpy-cross -O3 of AGENT): the least heap to import it, what it keeps and
+// runs in, within MPY_BUDGET, and step 3 below on it. Otherwise it
 //  1. finds the least heap in which the VM compiles the agent (bisection):
 //     in pieces, one after the other in one namespace, as the tools upload
 //     it; and whole, in one exec, as they did before. Each both as
@@ -24,6 +30,7 @@
 // from growing and the C heap is used up, so the GC heap stays `heapsize`.
 
 import { spawnSync } from 'child_process';
+import { createRequire } from 'module';
 import fs from 'fs';
 import os from 'os';
 import path from 'path';
@@ -35,14 +42,16 @@ import { Worker, isMainThread, workerData, parentPort } from 'worker_threads';
 // free needed). 224 KiB leaves 10 % for the agent to grow; beyond that, weigh
 // the boards it must fit (docs/PROTOCOL.md 7.7, issue 7) before raising it.
 const BUDGET = 224 * 1024;
-// What the tools need: the agent in its 15 pieces (at most 4,096 bytes each,
-// the methods of its large classes moved out of the class bodies by
-// scripts/strip_agent.py) compiled with 77,104 bytes of heap when this was
-// set (2,208 of them in use before), against 124,192 with class Agent
-// (22,927 bytes) as one piece and 194,864 for one exec. The peak is now the
-// last pieces' compile on top of what the pieces before them keep (52,896
-// once compiled). 88 KiB leaves 15 %.
-const PIECES_BUDGET = 88 * 1024;
+// What the tools need: the agent in its 14 pieces (at most 4,096 bytes each,
+// its constants folded and the methods of its large classes moved out of
+// the class bodies by scripts/strip_agent.py) compiled with 70,560 bytes of
+// heap when this was set (2,176 of them in use before), against 197,888 for
+// one exec. The peak is the last pieces' compile on top of what the pieces
+// before them keep (49,104 once compiled). 80 KiB leaves 16 %.
+const PIECES_BUDGET = 80 * 1024;
+// The precompiled agent imported with 43,888 bytes of heap when this was
+// set (1,376 of them in use before), and kept 41,248. 48 KiB leaves 12 %.
+const MPY_BUDGET = 48 * 1024;
 const HOOK = 'emscripten_resize_heap:requestedSize=>{';
 
 // The wasm port has no socket module; the agent needs one to import, and its
@@ -113,7 +122,8 @@ const LOADS = {
 
 // One VM per worker: a fresh heap each time, and nothing shared between runs.
 async function worker({ pkg, heap, agent, vectors, job, load: how, pieces }) {
-  const files = { '/usock_agent.py': fs.readFileSync(agent), '/agent_vectors.py': fs.readFileSync(vectors) };
+  const files = { ['/usock_agent' + path.extname(agent)]: fs.readFileSync(agent),
+                  '/agent_vectors.py': fs.readFileSync(vectors) };
   pieces.forEach((piece, i) => { files[`/piece_${i}.py`] = piece; });
   const vm = await boot(pkg, heap, files);
   const load = `
@@ -175,8 +185,71 @@ async function least(pkg, agent, vectors, load, pieces = []) {
   return { heap: high, ...fit };
 }
 
+async function precompile(dir, agent) {
+  // mpy-cross -O3 AGENT, into a temporary .mpy.
+  const { compile } = createRequire(import.meta.url)(path.join(dir, 'build', 'index.js'));
+  globalThis.fetch = undefined;  // so that emscripten reads its .wasm from the file, not a URL
+  const r = await compile('usock_agent.py', fs.readFileSync(agent, 'utf8'), ['-O3'],
+                          path.join(dir, 'build', 'mpy-cross-v6.wasm'));
+  if (r.status !== 0) throw new Error('mpy-cross failed: ' + r.err.join('\n'));
+  const file = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'usock-mpy-')), 'usock_agent.mpy');
+  fs.writeFileSync(file, r.mpy);
+  return file;
+}
+
+async function vectorsAgree(pkg, loaded, agent, vectors, python) {
+  // Runs agent_vectors.py with `loaded` (AGENT or its .mpy) on the VM and
+  // with AGENT on CPython; prints what differs. The number of failures.
+  let failed = 0;
+  const vm = await inWorker({ pkg, heap: BUDGET, agent: loaded, vectors, job: 'vectors', load: 'paste', pieces: [] });
+  const lines = vm.out.split('\n');
+  const imported = lines.shift().split(' ').map(Number);
+  console.log('heap with the agent\'s Agent and its buffers: %d bytes', Number(lines.shift()) - imported[1]);
+  if (vm.error) {
+    console.log('FAIL: on the VM: ' + vm.error);
+    failed++;
+  }
+  const cpython = spawnSync(python, [vectors, agent], { encoding: 'utf8' });
+  if (cpython.status !== 0 && !cpython.stdout) throw new Error(cpython.stderr);
+  const want = cpython.stdout.split('\n');
+  for (let i = 0; i < Math.max(want.length, lines.length); i++) {
+    const mp = lines[i] ?? '(nothing)', cp = want[i] ?? '(nothing)';
+    if (mp !== cp) {
+      console.log('FAIL: MicroPython: %s\n      CPython:     %s', mp, cp);
+      failed++;
+    } else if (mp.startsWith('MISMATCH') || mp.startsWith('    PROTOCOL.md')) {
+      console.log('FAIL: ' + mp);
+      failed++;
+    }
+  }
+  console.log('%d codec results compared with CPython', want.filter(l => l).length);
+  return failed;
+}
+
+async function measurePrecompiled(pkg, agent, vectors, python, dir) {
+  const mpy = await precompile(dir, agent);
+  try {
+    let failed = 0;
+    const imported = await least(pkg, mpy, vectors, 'paste');
+    console.log('%s, precompiled (mpy-cross -O3): %d bytes', agent, fs.statSync(mpy).size);
+    console.log('heap to import it: %d bytes (%d in use before)', imported.heap, imported.before);
+    console.log('heap the imported agent keeps: %d bytes', imported.after - imported.before);
+    if (!(await compiles(pkg, mpy, vectors, MPY_BUDGET)).ok) {
+      console.log('FAIL: the precompiled agent no longer imports within the budget of %d bytes', MPY_BUDGET);
+      failed++;
+    }
+    return failed + await vectorsAgree(pkg, mpy, agent, vectors, python);
+  } finally {
+    fs.rmSync(path.dirname(mpy), { recursive: true });
+  }
+}
+
 async function main() {
   const [pkg, agent, vectors, python, splitter, limit] = process.argv.slice(2);
+  if (splitter.startsWith('--mpy-cross=')) {
+    const dir = splitter.slice('--mpy-cross='.length);
+    process.exit(await measurePrecompiled(pkg, agent, vectors, python, dir) ? 1 : 0);
+  }
   let failed = 0;
 
   const split = spawnSync(splitter, limit ? [agent, limit] : [agent], { encoding: 'utf8' });
@@ -203,28 +276,7 @@ async function main() {
     failed++;
   }
 
-  const vm = await inWorker({ pkg, heap: BUDGET, agent, vectors, job: 'vectors', load: 'paste', pieces: [] });
-  const lines = vm.out.split('\n');
-  const imported = lines.shift().split(' ').map(Number);
-  console.log('heap with the agent\'s Agent and its buffers: %d bytes', Number(lines.shift()) - imported[1]);
-  if (vm.error) {
-    console.log('FAIL: on the VM: ' + vm.error);
-    failed++;
-  }
-  const cpython = spawnSync(python, [vectors, agent], { encoding: 'utf8' });
-  if (cpython.status !== 0 && !cpython.stdout) throw new Error(cpython.stderr);
-  const want = cpython.stdout.split('\n');
-  for (let i = 0; i < Math.max(want.length, lines.length); i++) {
-    const mp = lines[i] ?? '(nothing)', cp = want[i] ?? '(nothing)';
-    if (mp !== cp) {
-      console.log('FAIL: MicroPython: %s\n      CPython:     %s', mp, cp);
-      failed++;
-    } else if (mp.startsWith('MISMATCH') || mp.startsWith('    PROTOCOL.md')) {
-      console.log('FAIL: ' + mp);
-      failed++;
-    }
-  }
-  console.log('%d codec results compared with CPython', want.filter(l => l).length);
+  failed += await vectorsAgree(pkg, agent, agent, vectors, python);
   process.exit(failed ? 1 : 0);
 }
 
