@@ -14,10 +14,12 @@
 namespace usock::proxy {
 
 // A piece costs about four times its size in compile heap, one more exec a
-// round trip. For the agent, whose 23 KB class Agent sets the peak, 2 to 8 KB
-// need the same heap (tests/firmware/micropython_vm.mjs); 4 KB keeps a
-// program of smaller statements, or a smaller class Agent, near its own size.
-constexpr std::size_t kProgramPiece = 4096;
+// round trip. For the agent (tests/firmware/micropython_vm.mjs) the peak is
+// the compile of a late piece on top of what the pieces before it keep: 4 KB
+// pieces (14) need 53.9 KB of heap, 3 KB 49.9 KB, 2 KB (29) 46.7 KB, which is
+// no more than the agent then runs in (47.1 KB); 1 KB pieces (60) need as
+// much, its largest statements being over 2 KB.
+constexpr std::size_t kProgramPiece = 2048;
 
 // Pieces of at most `limit` bytes, each a run of whole top-level statements;
 // a statement longer than `limit` is a piece of its own. A program whose
