@@ -57,8 +57,8 @@ is checked against the input's, docstrings aside; then the tree with the
 methods moved is put back together (check_hoisted: each moved function back
 into its class, in the class's order) and must be the stripped text's tree
 exactly, every moved method allowed by hoist_problem, every helper's name
-free (above) and used only to set the method. A difference is an error. Line numbers
-in the board's tracebacks refer to the output.
+free (above) and used only to set the method. A difference is an error.
+Line numbers in the board's tracebacks refer to the output.
 """
 
 import ast
@@ -147,8 +147,21 @@ def strip(text):
 
 # Folding constants.
 
-# Read, these could look up a global by a name held in a string.
-DYNAMIC = ('globals', 'vars', 'locals', 'eval', 'exec')
+# Read, these could look up or bind a global by a name held in a string.
+DYNAMIC = ('globals', 'vars', 'locals', 'dir', 'eval', 'exec')
+
+
+def dynamic(tree):
+    # Whether the module may reach its globals by name at run time: then
+    # neither a folded constant nor a moved method's own name is safe.
+    for n in ast.walk(tree):
+        if isinstance(n, ast.Name) and n.id in DYNAMIC:
+            return True
+        if isinstance(n, ast.Attribute) and n.attr == '__dict__':
+            return True
+        if isinstance(n, ast.ImportFrom) and any(a.name == '*' for a in n.names):
+            return True
+    return False
 
 
 def small_int(expr):
@@ -180,25 +193,40 @@ def definitions(stmt):
     return [] if any(n is None or v is None for n, v in pairs) else pairs
 
 
+def alone(stmt, lines):
+    # Whether stmt has its rows to itself (no `;` joins another to it).
+    try:
+        return len(ast.parse('\n'.join(lines[stmt.lineno - 1:stmt.end_lineno])).body) == 1
+    except SyntaxError:
+        return False
+
+
 def foldable(tree, lines):
     # {name: value} to fold, and the top-level statements that define them.
-    if any(isinstance(n, ast.Name) and n.id in DYNAMIC for n in ast.walk(tree)):
+    if dynamic(tree):
         return {}, []
-    stores, other, spelled = {}, set(), set()
+    stores, other, spelled, first_read = {}, set(), set(), {}
     for n in ast.walk(tree):
         if isinstance(n, ast.Name):
             if not isinstance(n.ctx, ast.Load):
                 stores[n.id] = stores.get(n.id, 0) + 1
+            else:
+                first_read[n.id] = min(first_read.get(n.id, n.lineno), n.lineno)
         elif isinstance(n, ast.Constant) and isinstance(n.value, str):
             spelled.add(n.value)
+        elif isinstance(n, ast.JoinedStr):  # an f-string: one token up to 3.11
+            other.update(m.id for m in ast.walk(n) if isinstance(m, ast.Name))
         else:
             other.update(identifiers_of(n))
     values, stmts = {}, []
     for stmt in tree.body:
         pairs = definitions(stmt)
-        alone = len(ast.parse('\n'.join(lines[stmt.lineno - 1:stmt.end_lineno])).body) == 1
-        if pairs and alone and all(stores[name] == 1 and name not in other and
-                                   name not in spelled for name, _ in pairs):
+        # Read only below its definition, a name is bound whenever it is
+        # read: whatever reads it is defined, or runs, after it.
+        if pairs and alone(stmt, lines) and all(
+                stores[name] == 1 and name not in other and name not in spelled and
+                first_read.get(name, stmt.end_lineno + 1) > stmt.end_lineno
+                for name, _ in pairs):
             values.update(pairs)
             stmts.append(stmt)
     return values, stmts
@@ -211,13 +239,16 @@ def fold(text):
     lines = text.split('\n')
     values, stmts = foldable(tree, lines)
     gone = set(r for stmt in stmts for r in range(stmt.lineno, stmt.end_lineno + 1))
-    names = reversed(list(tokenize.generate_tokens(io.StringIO(text).readline)))
-    for tok in names:  # from the end: columns further left stay valid
+    tokens = list(tokenize.generate_tokens(io.StringIO(text).readline))
+    for i in reversed(range(len(tokens))):  # from the end: columns further left stay valid
+        tok = tokens[i]
         row, col = tok.start
         if tok.type == tokenize.NAME and tok.string in values and row not in gone:
             value = values[tok.string]
+            # In brackets where a sign or a `.` (5.bit_length()) would read otherwise.
+            bare = value >= 0 and tokens[i + 1].string != '.'
             line = lines[row - 1]
-            lines[row - 1] = line[:col] + (str(value) if value >= 0 else '(%d)' % value) + \
+            lines[row - 1] = line[:col] + (str(value) if bare else '(%d)' % value) + \
                 line[tok.end[1]:]
     return '\n'.join(line for r, line in enumerate(lines, 1) if r not in gone), values
 
@@ -278,9 +309,11 @@ def identifiers_of(n):
     elif isinstance(n, ast.keyword) and n.arg:
         yield n.arg
     elif isinstance(n, ast.alias):
-        yield n.name.split('.')[0]
+        yield from n.name.split('.')
         if n.asname:
             yield n.asname
+    elif isinstance(n, ast.ImportFrom) and n.module:
+        yield from n.module.split('.')
     elif isinstance(n, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
         yield n.name
     elif isinstance(n, ast.ExceptHandler) and n.name:
@@ -291,7 +324,10 @@ def identifiers_of(n):
 
 def variables(tree):
     # Every name some scope of tree may read or bind as a variable (a local
-    # too, more than needed), the names of methods aside.
+    # too, more than needed), the names of methods aside; in a module that
+    # reaches its globals by name (dynamic()), every name it spells.
+    if dynamic(tree):
+        return set(identifiers(tree))
     methods = set(id(f) for c in ast.walk(tree) if isinstance(c, ast.ClassDef)
                   for f in c.body if isinstance(f, (ast.FunctionDef, ast.AsyncFunctionDef)))
     names = set()

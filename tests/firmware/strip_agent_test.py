@@ -70,6 +70,22 @@ DYNAMIC = 'LIMIT = 4\n\n\ndef run():\n    return globals()[\'LIMIT\'] + LIMIT\n'
 out, values = stripped(DYNAMIC)
 expect('a module that reads globals() folds nothing', values == {} and result_of(out) == 8)
 
+EARLY = '''
+try:
+    SEEN = LATE
+except NameError:
+    SEEN = None
+LATE = 1
+WIDTH = 6
+
+
+def run():
+    return SEEN, WIDTH.bit_length(), f'{LATE}'
+'''
+out, values = stripped(EARLY)
+expect('no fold: read above its definition, or in an f-string; a method call on one in brackets',
+       values == {'WIDTH': 6} and '(6).bit_length()' in out and result_of(out) == result_of(EARLY))
+
 text = strip_agent.strip(FOLDS)
 folded, values = strip_agent.fold(text)
 expect('check_folded refuses a value changed', strip_agent.check_folded(
@@ -95,7 +111,7 @@ class Link:
 
 def run():
     link = Link()
-    return link.pump(), link.frame(), 'pump' in globals()
+    return link.pump(), link.frame()
 '''
 
 out, _ = stripped(HOISTS)
@@ -103,8 +119,15 @@ expect('a method moved out keeps its name while no variable has it',
        'def pump(self):' in out and 'Link.pump=pump' in out and 'del pump' in out)
 expect('a method named as a global gets a name of its own',
        'def _h_Link_frame(self):' in out and 'Link.frame=_h_Link_frame' in out)
+scope = {}
+exec(out, scope)
 expect('the moved methods compute what the class did, no global left behind',
-       result_of(out) == result_of(HOISTS) == (11, 100, False))
+       result_of(out) == result_of(HOISTS) == (11, 100) and 'pump' not in scope)
+
+STAR = 'from os import *\n\n\nclass Link:\n    def sep(self):\n        return 1\n'
+out, _ = stripped(STAR)
+expect('after a star import (a name a module defines) no moved method keeps its own name',
+       'def _h_Link_sep(self):' in out)
 
 text = strip_agent.strip(HOISTS)
 right = strip_agent.hoist(text, 10)
