@@ -524,14 +524,16 @@ else:
 
 class Link:
     # Framing, go-back-N and link credit (PROTOCOL.md 3, 5, 6) for one line.
-    # Its buffers are allocated once; the owner feeds it input with pump_in
+    # Its buffers are allocated once, sized by its mtu (frames of up to mtu
+    # bytes, an input buffer of two); the owner feeds it input with pump_in
     # and lets it write with pump_out.
 
-    def __init__(self, port, owner):
+    def __init__(self, port, owner, mtu):
         self.port = port
         self.owner = owner
-        self.run_cap = MTU + 1 + MTU // 254
-        self.rx_win = port.rx_win
+        self.mtu = mtu
+        self.run_cap = mtu + 1 + mtu // 254
+        self.rx_win = min(port.rx_win, 2 * mtu)
         self.inq = bytearray(self.rx_win)
         self.inq_mv = memoryview(self.inq)
         self.inq_len = 0
@@ -541,9 +543,9 @@ class Link:
         self.run_size = 0
         self.body = bytearray(self.run_cap)
         self.body_mv = memoryview(self.body)
-        self.tx = bytearray(MTU)
+        self.tx = bytearray(mtu)
         self.tx_mv = memoryview(self.tx)
-        self.max_wire = MTU + 1 + MTU // 254 + 2
+        self.max_wire = mtu + 1 + mtu // 254 + 2
         self.out = bytearray(2 * self.max_wire + 64)
         self.out_mv = memoryview(self.out)
         self.out_len = 0
@@ -558,7 +560,7 @@ class Link:
         self.stall_due = None
         self.stall_wait = T_STALL
         self.peer_rx_win = RX_SAFE
-        self.frame_max = MTU - 15
+        self.frame_max = mtu - 15
         self.chunk = MIN_CHUNK
         self.flight = TXW
         self.rto = RTO_INIT
@@ -572,7 +574,7 @@ class Link:
         self.end_session()
         self.in_session = True
         self.peer_rx_win = peer_rx_win
-        self.frame_max = min(peer_mtu, MTU) - 15
+        self.frame_max = min(peer_mtu, self.mtu) - 15
         self.chunk = min(MIN_CHUNK, self.frame_max)
         self.flight = TXW
         self.gap_zero = True
@@ -702,7 +704,7 @@ class Link:
         self.run_len = 0
         if w < 15:
             return self.request_nak(NAK_DAMAGED, now)
-        if w > MTU:
+        if w > self.mtu:
             return self.request_nak(NAK_TOO_LONG, now)
         crc = binascii.crc32(self.body_mv[:w - 4]) & M32
         if crc != struct.unpack_from('<I', self.body, w - 4)[0]:
@@ -1083,10 +1085,10 @@ def sockaddr_for(sk, addr):
 
 
 class Agent:
-    def __init__(self, port, injected=False):
+    def __init__(self, port, injected=False, mtu=MTU):
         self.port = port
         self.injected = injected
-        self.link = Link(port, self)
+        self.link = Link(port, self, mtu)
         self.boot_id = self.new_boot_id()
         self.session = False
         self.nonce = None
@@ -1231,7 +1233,7 @@ class Agent:
         fixed = len(sys.platform) + len(impl_text) + len(AGENT_NAME)
         head = MAGIC + struct.pack(
             '<BBBIIHHHBBIHHIIII', VERSION, VERSION, VERSION, nonce, self.boot_id,
-            self.port.rx_win, self.port.rx_safe, MTU, TXW, MAX_SOCKETS, SOCK_BUF, MAX_MSG,
+            self.link.rx_win, self.port.rx_safe, self.link.mtu, TXW, MAX_SOCKETS, SOCK_BUF, MAX_MSG,
             MAX_BLOCK_MS, self.caps, 0, free & M32, alloc & M32)
         return (head + str8(sys.platform) + str8(impl_text) +
                 str8(machine, max(0, 190 - fixed)) + str8(AGENT_NAME))
@@ -1910,9 +1912,13 @@ def open_pty():
     return master, keeper, os.ttyname(keeper)
 
 
-def main(injected=False, pty=None, uart=None, rxbuf=None):
+def main(injected=False, pty=None, uart=None, rxbuf=None, mtu=MTU):
     # uart: a machine.UART opened with timeout=0 (and rxbuf=rxbuf), to serve
-    # instead of the REPL's line.
+    # instead of the REPL's line. mtu: the largest frame body, 256 to 1024;
+    # a smaller link needs less heap for a little less throughput
+    # (PROTOCOL.md 7.7, 12.1).
+    if not 256 <= mtu <= MTU:
+        raise ValueError('mtu must be 256 to 1024')
     if pty is None:
         pty = CPYTHON and '--pty' in sys.argv[1:]
     restore = None
@@ -1948,7 +1954,7 @@ def main(injected=False, pty=None, uart=None, rxbuf=None):
     if on_repl:
         micropython.kbd_intr(-1)
     try:
-        Agent(port, injected).serve()
+        Agent(port, injected, mtu).serve()
     finally:
         if on_repl:
             micropython.kbd_intr(3)

@@ -11,6 +11,7 @@
 #include <csignal>
 #include <filesystem>
 #include <string>
+#include <vector>
 
 #include "background.hpp"
 #include "board.hpp"
@@ -39,6 +40,14 @@ std::string temp_dir() {
   char dir[] = "/tmp/usock-agent-XXXXXX";
   if (::mkdtemp(dir) == nullptr) throw std::runtime_error("mkdtemp failed");
   return dir;
+}
+
+// The agent as main.py starts it: usock_agent.main(ARGUMENTS).
+std::vector<std::string> agent_main(const std::string& arguments) {
+  const std::string dir = std::filesystem::path(USOCK_AGENT_SOURCE).parent_path();
+  return {"python3", "-c",
+          "import sys; sys.path.insert(0, '" + dir + "'); import usock_agent; usock_agent.main(" +
+              arguments + ")"};
 }
 
 // A noisy line in front of an agent (tests/support/noisy_relay.py).
@@ -120,6 +129,34 @@ TEST_CASE("a noisy line to the agent loses no byte of a bulk echo", "[agent]") {
   CHECK(result.exit_code == 0);
   CHECK(contains(result.out, "65536 bytes (64.0 KiB) echoed in "));
   CHECK(contains(result.out, "every byte verified"));
+}
+
+TEST_CASE("an agent started with its smallest link serves a download and an echo", "[agent]") {
+  // main(mtu=256) in main.py: 256-byte frames and a 512-byte input window,
+  // for a board short of heap; the host splits its messages to fit.
+  Background board(agent_main("pty=True, mtu=256"));
+  const std::string device = board.wait_for_stdout("^(/dev/\\S+)$");
+  FileServer files(random_bytes(64 << 10, 9), "file.bin");
+  const RunResult download =
+      run({tool_path("uhttpget"), "--device", device, "-vv", "-o", files.out_path(), files.url()},
+          {{}, {}, {}, std::chrono::seconds(60)});
+  INFO(download.err);
+  REQUIRE(download.exit_code == 0);
+  CHECK(read_file(files.out_path()) == files.content());
+  CHECK(contains(download.err, "device: link: mtu 256, rx_win 512, rx_safe 224"));
+  EchoServer server;
+  const RunResult echo = run({tool_path("uecho"), "--device", device, "client", "--port",
+                              server.port, "--bytes", "64K", "--timeout", "60"},
+                             {{}, {}, {}, std::chrono::seconds(60)});
+  INFO(echo.err);
+  CHECK(echo.exit_code == 0);
+  CHECK(contains(echo.out, "every byte verified"));
+}
+
+TEST_CASE("an agent refuses a link smaller than the protocol allows", "[agent]") {
+  Background board(agent_main("pty=True, mtu=128"));
+  CHECK(board.wait(std::chrono::seconds(30)) != 0);
+  CHECK(contains(board.err(), "ValueError: mtu must be 256 to 1024"));
 }
 
 TEST_CASE("an agent on a UART of its own serves tool after tool and leaves the REPL alone",

@@ -45,15 +45,15 @@ const BUDGET = 224 * 1024;
 // What the tools need: the agent in its 29 pieces (runs of whole statements
 // up to 2,048 bytes, or one longer statement: the largest is 2,365), its
 // constants folded and the methods of its large classes moved out of the
-// class bodies by scripts/strip_agent.py, compiled with 46,704 bytes of heap
-// when this was set (1,360 of them in use before), against 197,552 for one
-// exec; it then ran (its Agent and buffers built) in no less than 53,984,
-// though they occupy 47,104: its 2 KB buffers need holes of that size in a
+// class bodies by scripts/strip_agent.py, compiled with 46,448 bytes of heap
+// when this was set (1,360 of them in use before), against 198,416 for one
+// exec; it then ran (its Agent and buffers built) in no less than 54,240,
+// though they occupy 46,368: its 2 KB buffers need holes of that size in a
 // heap the upload fragmented. 60 KiB leaves 13 %.
 const PIECES_BUDGET = 60 * 1024;
-// The precompiled agent imported with 43,568 bytes of heap when this was
-// set (1,360 of them in use before), and ran in no less than 49,728.
-// 56 KiB leaves 15 %.
+// The precompiled agent imported with 43,632 bytes of heap when this was
+// set (1,360 of them in use before), and ran in no less than 49,984.
+// 56 KiB leaves 14 %.
 const MPY_BUDGET = 56 * 1024;
 const HOOK = 'emscripten_resize_heap:requestedSize=>{';
 
@@ -130,7 +130,7 @@ const LOADS = {
 };
 
 // One VM per worker: a fresh heap each time, and nothing shared between runs.
-async function worker({ pkg, heap, agent, vectors, job, load: how, pieces }) {
+async function worker({ pkg, heap, agent, vectors, job, load: how, pieces, mtu = 1024 }) {
   const files = { ['/usock_agent' + path.extname(agent)]: fs.readFileSync(agent),
                   '/agent_vectors.py': fs.readFileSync(vectors) };
   pieces.forEach((piece, i) => { files[`/piece_${i}.py`] = piece; });
@@ -138,7 +138,7 @@ async function worker({ pkg, heap, agent, vectors, job, load: how, pieces }) {
     // As the tools run the agent, in the exec of its last piece, whose code
     // stays in the heap while it runs.
     files[`/piece_${pieces.length - 1}.py`] += `
-__agent = Agent(StreamPort())
+__agent = Agent(StreamPort(), False, ${mtu})
 import gc as __gc
 __gc.collect()
 print('running', __gc.mem_alloc())
@@ -163,7 +163,7 @@ except MemoryError:
   }
   steps.push('gc.collect()\nprint(before, gc.mem_alloc())');
   if (job !== 'compile' && !pieces.length) {
-    steps.push("agent = ns['Agent'](ns['StreamPort']())");
+    steps.push(`agent = ns['Agent'](ns['StreamPort'](), False, ${mtu})`);
     steps.push("gc.collect()\nprint('running', gc.mem_alloc())\nagent = None");
   }
   if (job === 'vectors') steps.push('import agent_vectors\nagent_vectors.report(usock_agent)');
@@ -207,24 +207,32 @@ async function runsIn(pkg, agent, vectors, load, pieces) {
   return Number(running) - Number(lines.find(l => /^\d+ \d+$/.test(l)).split(' ')[0]);
 }
 
-async function runs(pkg, agent, vectors, heap, load, pieces) {
-  // Whether the agent loads and builds its Agent and buffers in `heap`.
-  const { error, out } = await inWorker({ pkg, heap, agent, vectors, job: 'run', load, pieces });
-  if ((error || out).includes('MemoryError')) return { ok: false };
+async function runs(pkg, agent, vectors, heap, load, pieces, mtu = 1024) {
+  // Whether the agent loads and builds its Agent and buffers, its link's
+  // mtu `mtu`, in `heap`.
+  const { error, out } = await inWorker({ pkg, heap, agent, vectors, job: 'run', load, pieces, mtu });
+  if ((error || out).includes('MemoryError')) return false;
   if (error) throw new Error('the VM failed: ' + error);
-  return { ok: true };
+  return true;
 }
 
-async function leastToRun(pkg, agent, vectors, load, pieces = []) {
+async function leastToRun(pkg, agent, vectors, load, pieces = [], mtu = 1024) {
   // The least heap, to 16 bytes, in which the agent loads and builds its
   // Agent and buffers: more than they occupy, as the heap fragments.
   let low = 16 * 1024, high = 1024 * 1024;
-  if (!(await runs(pkg, agent, vectors, high, load, pieces)).ok) throw new Error('the agent does not run even in 1 MiB');
+  if (!(await runs(pkg, agent, vectors, high, load, pieces, mtu))) throw new Error('the agent does not run even in 1 MiB');
   while (high - low > 16) {
     const mid = ((low + high) >> 1) & ~15;
-    if ((await runs(pkg, agent, vectors, mid, load, pieces)).ok) high = mid; else low = mid;
+    if (await runs(pkg, agent, vectors, mid, load, pieces, mtu)) high = mid; else low = mid;
   }
   return high;
+}
+
+async function runsWithin(pkg, agent, vectors, heap, load, pieces, what) {
+  // 0 if the agent runs in `heap`, else 1, said.
+  if (await runs(pkg, agent, vectors, heap, load, pieces)) return 0;
+  console.log('FAIL: %s no longer runs within the budget of %d bytes', what, heap);
+  return 1;
 }
 
 async function least(pkg, agent, vectors, load, pieces = []) {
@@ -294,15 +302,13 @@ async function measurePrecompiled(pkg, agent, vectors, python, dir) {
     console.log('%s, precompiled (mpy-cross -O3): %d bytes', agent, fs.statSync(mpy).size);
     console.log('heap to import it: %d bytes (%d in use before)', imported.heap, imported.before);
     console.log('heap the imported agent keeps: %d bytes', imported.after - imported.before);
-    console.log('the least heap it runs in: %d bytes', await leastToRun(pkg, mpy, vectors, 'paste'));
+    console.log('the least heap it runs in: %d bytes; with main(mtu=256): %d bytes',
+                await leastToRun(pkg, mpy, vectors, 'paste'), await leastToRun(pkg, mpy, vectors, 'paste', [], 256));
     if (!(await compiles(pkg, mpy, vectors, MPY_BUDGET)).ok) {
       console.log('FAIL: the precompiled agent no longer imports within the budget of %d bytes', MPY_BUDGET);
       failed++;
     }
-    if (!(await runs(pkg, mpy, vectors, MPY_BUDGET, 'paste', [])).ok) {
-      console.log('FAIL: the precompiled agent no longer runs within the budget of %d bytes', MPY_BUDGET);
-      failed++;
-    }
+    failed += await runsWithin(pkg, mpy, vectors, MPY_BUDGET, 'paste', [], 'the precompiled agent');
     return failed + await vectorsAgree(pkg, mpy, agent, vectors, python);
   } finally {
     fs.rmSync(path.dirname(mpy), { recursive: true });
@@ -335,11 +341,10 @@ async function main() {
               pieced.after - pieced.before, paste.after - paste.before);
   const running = await runsIn(pkg, agent, vectors, 'pieces', pieces);
   console.log('heap with the agent\'s Agent and its buffers, uploaded in pieces: %d bytes; '
-              + 'the least heap it runs in: %d bytes', running, await leastToRun(pkg, agent, vectors, 'pieces', pieces));
-  if (!(await runs(pkg, agent, vectors, PIECES_BUDGET, 'pieces', pieces)).ok) {
-    console.log('FAIL: the agent uploaded in pieces no longer runs within the budget of %d bytes', PIECES_BUDGET);
-    failed++;
-  }
+              + 'the least heap it runs in: %d bytes; with main(mtu=256): %d bytes', running,
+              await leastToRun(pkg, agent, vectors, 'pieces', pieces),
+              await leastToRun(pkg, agent, vectors, 'pieces', pieces, 256));
+  failed += await runsWithin(pkg, agent, vectors, PIECES_BUDGET, 'pieces', pieces, 'the agent uploaded in pieces');
   if (!(await compiles(pkg, agent, vectors, PIECES_BUDGET, 'pieces', pieces)).ok) {
     console.log('FAIL: the agent no longer compiles in pieces within the budget of %d bytes', PIECES_BUDGET);
     failed++;

@@ -92,6 +92,8 @@ void Session::on_hello_ack(const proxy::HelloAck& ack, Clock::time_point now) {
   phase_ = Phase::open;
   device_log().info("device: {} ({}), {}, {} KB free, protocol {}, {} baud", board_.platform,
                     board_.machine, board_.impl, board_.mem_free / 1024, ack.version, board_.baud);
+  device_log().debug("device: link: mtu {}, rx_win {}, rx_safe {}, txw {}; {} sockets of {} bytes",
+                     ack.mtu, ack.rx_win, ack.rx_safe, ack.txw, ack.max_sockets, ack.sock_buf);
 }
 
 }  // namespace usock::device
