@@ -72,6 +72,7 @@ std::unique_ptr<Stack> open_stack(const ToolCli& tool) {
   options.tool = tool.name();
   options.inject = !tool.common().no_inject;
   options.soft_reset = tool.common().soft_reset;
+  options.agent_mtu = tool.common().agent_mtu;
   if (!tool.common().agent.empty()) options.agent = read_agent(tool.common().agent);
   return DeviceStack::open(*address, options);
 }
@@ -110,6 +111,13 @@ ToolCli::ToolCli(std::string name, std::string description)
                         ->needs(device);
   app_.add_flag("--soft-reset", common_.soft_reset,
                 "With --device: soft-reset the board before starting the agent")
+      ->needs(device)
+      ->excludes(no_inject);
+  app_.add_option("--agent-mtu", common_.agent_mtu,
+                  "With --device: start the agent with frames of at most N bytes (256 to "
+                  "1024), for a board short of heap")
+      ->type_name("N")
+      ->check(CLI::Range(256u, 1024u))
       ->needs(device)
       ->excludes(no_inject);
 }

@@ -28,6 +28,7 @@ struct CommonOptions {
   std::string agent;   // --agent FILE: upload this instead of the built-in agent
   bool no_inject = false;
   bool soft_reset = false;
+  unsigned agent_mtu = 0;  // --agent-mtu N: the started agent's largest frame; 0: its own
 };
 
 class ToolCli {

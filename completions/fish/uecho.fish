@@ -5,7 +5,7 @@
 # nor their values: "-eq 0" holds while the first one is being typed.
 function __uecho_arguments_before_cursor --argument-names comparison count
     set -l words (commandline -opc)[2..-1]
-    argparse --stop-nonopt h/help version v/verbose q/quiet trace device= agent= no-inject soft-reset -- $words 2>/dev/null
+    argparse --stop-nonopt h/help version v/verbose q/quiet trace device= agent= no-inject soft-reset agent-mtu= -- $words 2>/dev/null
     or return
     test (count $argv) $comparison $count
 end
@@ -18,8 +18,9 @@ complete -c uecho -s q -l quiet -n 'not __fish_seen_subcommand_from server clien
 complete -c uecho -l trace -n 'not __fish_seen_subcommand_from server client' -d 'Narrate every socket call on stderr in MicroPython syntax'
 complete -c uecho -l device -n 'not __fish_seen_subcommand_from server client' -x -d 'Run the socket calls on a board: serial:///dev/ttyUSB0?baud=115200, a device path, tcp://HOST:PORT or stdio'
 complete -c uecho -l agent -n 'not __fish_seen_subcommand_from server client' -r -F -d 'With --device: the program to start on a board where no agent answers, instead of the built-in agent'
-complete -c uecho -l no-inject -n 'not __fish_seen_subcommand_from server client; and not __fish_seen_argument -l soft-reset' -d 'With --device: never start the agent through the raw REPL; the board runs it from main.py'
+complete -c uecho -l no-inject -n 'not __fish_seen_subcommand_from server client; and not __fish_seen_argument -l soft-reset -l agent-mtu' -d 'With --device: never start the agent through the raw REPL; the board runs it from main.py'
 complete -c uecho -l soft-reset -n 'not __fish_seen_subcommand_from server client; and not __fish_seen_argument -l no-inject' -d 'With --device: soft-reset the board before starting the agent'
+complete -c uecho -l agent-mtu -n 'not __fish_seen_subcommand_from server client; and not __fish_seen_argument -l no-inject' -x -d 'With --device: start the agent with frames of at most N bytes (256 to 1024), for a board short of heap'
 complete -c uecho -n 'not __fish_seen_subcommand_from server client; and __uecho_arguments_before_cursor -eq 0' -a server -d 'Echo back whatever clients send'
 complete -c uecho -n 'not __fish_seen_subcommand_from server client; and __uecho_arguments_before_cursor -eq 0' -a client -d 'Send a message and print the echo, or measure'
 
@@ -39,8 +40,9 @@ complete -c uecho -s q -l quiet -n '__fish_seen_subcommand_from server; and not 
 complete -c uecho -l trace -n '__fish_seen_subcommand_from server' -d 'Narrate every socket call on stderr in MicroPython syntax'
 complete -c uecho -l device -n '__fish_seen_subcommand_from server' -x -d 'Run the socket calls on a board: serial:///dev/ttyUSB0?baud=115200, a device path, tcp://HOST:PORT or stdio'
 complete -c uecho -l agent -n '__fish_seen_subcommand_from server' -r -F -d 'With --device: the program to start on a board where no agent answers, instead of the built-in agent'
-complete -c uecho -l no-inject -n '__fish_seen_subcommand_from server; and not __fish_seen_argument -l soft-reset' -d 'With --device: never start the agent through the raw REPL; the board runs it from main.py'
+complete -c uecho -l no-inject -n '__fish_seen_subcommand_from server; and not __fish_seen_argument -l soft-reset -l agent-mtu' -d 'With --device: never start the agent through the raw REPL; the board runs it from main.py'
 complete -c uecho -l soft-reset -n '__fish_seen_subcommand_from server; and not __fish_seen_argument -l no-inject' -d 'With --device: soft-reset the board before starting the agent'
+complete -c uecho -l agent-mtu -n '__fish_seen_subcommand_from server; and not __fish_seen_argument -l no-inject' -x -d 'With --device: start the agent with frames of at most N bytes (256 to 1024), for a board short of heap'
 
 complete -c uecho -s h -l help -n '__fish_seen_subcommand_from client' -d 'Print this help message and exit'
 complete -c uecho -l host -n '__fish_seen_subcommand_from client' -x -a '(__fish_print_hostnames)' -d 'Address or name to listen on / connect to (default 127.0.0.1, ::1 with -6)'
@@ -61,5 +63,6 @@ complete -c uecho -s q -l quiet -n '__fish_seen_subcommand_from client; and not 
 complete -c uecho -l trace -n '__fish_seen_subcommand_from client' -d 'Narrate every socket call on stderr in MicroPython syntax'
 complete -c uecho -l device -n '__fish_seen_subcommand_from client' -x -d 'Run the socket calls on a board: serial:///dev/ttyUSB0?baud=115200, a device path, tcp://HOST:PORT or stdio'
 complete -c uecho -l agent -n '__fish_seen_subcommand_from client' -r -F -d 'With --device: the program to start on a board where no agent answers, instead of the built-in agent'
-complete -c uecho -l no-inject -n '__fish_seen_subcommand_from client; and not __fish_seen_argument -l soft-reset' -d 'With --device: never start the agent through the raw REPL; the board runs it from main.py'
+complete -c uecho -l no-inject -n '__fish_seen_subcommand_from client; and not __fish_seen_argument -l soft-reset -l agent-mtu' -d 'With --device: never start the agent through the raw REPL; the board runs it from main.py'
 complete -c uecho -l soft-reset -n '__fish_seen_subcommand_from client; and not __fish_seen_argument -l no-inject' -d 'With --device: soft-reset the board before starting the agent'
+complete -c uecho -l agent-mtu -n '__fish_seen_subcommand_from client; and not __fish_seen_argument -l no-inject' -x -d 'With --device: start the agent with frames of at most N bytes (256 to 1024), for a board short of heap'

@@ -5,7 +5,7 @@
 # nor their values: "-eq 0" holds while the first one is being typed.
 function __ugetaddr_arguments_before_cursor --argument-names comparison count
     set -l words (commandline -opc)[2..-1]
-    argparse h/help version v/verbose q/quiet trace device= agent= no-inject soft-reset 4/ipv4 6/ipv6 t/type= p/proto= f/flags= python json s/short r/reverse -- $words 2>/dev/null
+    argparse h/help version v/verbose q/quiet trace device= agent= no-inject soft-reset agent-mtu= 4/ipv4 6/ipv6 t/type= p/proto= f/flags= python json s/short r/reverse -- $words 2>/dev/null
     or return
     test (count $argv) $comparison $count
 end
@@ -18,8 +18,9 @@ complete -c ugetaddr -s q -l quiet -n 'not __fish_seen_argument -s v -l verbose'
 complete -c ugetaddr -l trace -d 'Narrate every socket call on stderr in MicroPython syntax'
 complete -c ugetaddr -l device -x -d 'Run the socket calls on a board: serial:///dev/ttyUSB0?baud=115200, a device path, tcp://HOST:PORT or stdio'
 complete -c ugetaddr -l agent -r -F -d 'With --device: the program to start on a board where no agent answers, instead of the built-in agent'
-complete -c ugetaddr -l no-inject -n 'not __fish_seen_argument -l soft-reset' -d 'With --device: never start the agent through the raw REPL; the board runs it from main.py'
+complete -c ugetaddr -l no-inject -n 'not __fish_seen_argument -l soft-reset -l agent-mtu' -d 'With --device: never start the agent through the raw REPL; the board runs it from main.py'
 complete -c ugetaddr -l soft-reset -n 'not __fish_seen_argument -l no-inject' -d 'With --device: soft-reset the board before starting the agent'
+complete -c ugetaddr -l agent-mtu -n 'not __fish_seen_argument -l no-inject' -x -d 'With --device: start the agent with frames of at most N bytes (256 to 1024), for a board short of heap'
 complete -c ugetaddr -s 4 -l ipv4 -n 'not __fish_seen_argument -s 6 -l ipv6' -d 'Only IPv4 addresses'
 complete -c ugetaddr -s 6 -l ipv6 -n 'not __fish_seen_argument -s 4 -l ipv4' -d 'Only IPv6 addresses'
 complete -c ugetaddr -s t -l type -x -a 'stream dgram raw' -d 'Only this socket type: stream, dgram, raw or a number'

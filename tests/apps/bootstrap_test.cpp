@@ -135,6 +135,36 @@ TEST_CASE("the agent goes in pieces, one exec each, the last one running it", "[
     CHECK(execs[i][3] != "main(injected=True)");
 }
 
+TEST_CASE("with --agent-mtu the agent starts with a smaller link", "[bootstrap]") {
+  FileServer files(std::string(3000, 'u'), "file.txt", 1200);
+  ReplBoard board({"--window", "128"});
+  const RunResult result = run(
+      {tool_path("uhttpget"), "-vv", "--device", board.device(), "--agent-mtu", "256", files.url()},
+      {{}, {}, {}, 60s});
+  const int peer_status = board.finish();
+  INFO(result.err);
+  INFO(board.log());
+  CHECK(result.exit_code == 0);
+  CHECK(result.out == files.content());
+  CHECK(contains(board.log(), " to main(injected=True, mtu=256)"));
+  CHECK(contains(result.err, "device: link: mtu 256, rx_win 512, rx_safe 224"));
+  CHECK(peer_status == 0);
+}
+
+TEST_CASE("an --agent-mtu outside 256 to 1024, or without --device, is a usage error",
+          "[bootstrap]") {
+  for (const auto& value : {"255", "1025", "x"}) {
+    const RunResult result =
+        run({tool_path("ugetaddr"), "--device", "/dev/null", "--agent-mtu", value, "localhost"});
+    INFO(result.err);
+    CHECK(result.exit_code == 2);
+    CHECK(contains(result.err, "--agent-mtu"));
+  }
+  const RunResult alone = run({tool_path("ugetaddr"), "--agent-mtu", "256", "localhost"});
+  CHECK(alone.exit_code == 2);
+  CHECK(contains(alone.err, "--device"));
+}
+
 TEST_CASE("raw-paste credit is never exceeded with the smallest window", "[bootstrap]") {
   check_download({"--window", "32"});
 }

@@ -32,6 +32,9 @@ struct DeviceOptions {
   bool soft_reset = false;
   // The program to upload instead of the built-in agent; empty: the agent.
   std::string agent;
+  // The uploaded agent's largest frame body, passed as main(mtu=N): a
+  // smaller link for a board short of heap (PROTOCOL.md 7.7); 0: its own.
+  unsigned agent_mtu = 0;
   // How long an ANNOUNCE may take without injection (an uploaded agent gets
   // at least 10 s: it compiles first).
   std::chrono::milliseconds announce_timeout{3000};

@@ -75,7 +75,9 @@ void Session::on_listen_timeout(Clock::time_point now) {
 void Session::start_bootstrap(Clock::time_point now) {
   std::string program(options_.agent.empty() ? builtin_agent() : options_.agent);
   if (!program.empty() && program.back() != '\n') program += '\n';
-  program += "main(injected=True)\n";
+  program += options_.agent_mtu
+                 ? "main(injected=True, mtu=" + std::to_string(options_.agent_mtu) + ")\n"
+                 : std::string("main(injected=True)\n");
   device_log().info("device: no agent answering on {}; starting one through the raw REPL", uri());
   // One exec per piece: the board compiles a piece at a time, never the
   // whole agent at once (PROTOCOL.md 7.7).
