@@ -525,8 +525,8 @@ else:
 class Link:
     # Framing, go-back-N and link credit (PROTOCOL.md 3, 5, 6) for one line.
     # Its buffers are allocated once, sized by its mtu (frames of up to mtu
-    # bytes, an input buffer of two); the owner feeds it input with pump_in
-    # and lets it write with pump_out.
+    # bytes, an input buffer of two, or what the port's ring allows); the
+    # owner feeds it input with pump_in and lets it write with pump_out.
 
     def __init__(self, port, owner, mtu):
         self.port = port

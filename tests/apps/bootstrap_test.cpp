@@ -151,8 +151,10 @@ TEST_CASE("with --agent-mtu the agent starts with a smaller link", "[bootstrap]"
   CHECK(peer_status == 0);
 }
 
-TEST_CASE("an --agent-mtu outside 256 to 1024, or without --device, is a usage error",
-          "[bootstrap]") {
+TEST_CASE(
+    "an --agent-mtu outside 256 to 1024, without --device or with --no-inject, is a "
+    "usage error",
+    "[bootstrap]") {
   for (const auto& value : {"255", "1025", "x"}) {
     const RunResult result =
         run({tool_path("ugetaddr"), "--device", "/dev/null", "--agent-mtu", value, "localhost"});
@@ -163,6 +165,10 @@ TEST_CASE("an --agent-mtu outside 256 to 1024, or without --device, is a usage e
   const RunResult alone = run({tool_path("ugetaddr"), "--agent-mtu", "256", "localhost"});
   CHECK(alone.exit_code == 2);
   CHECK(contains(alone.err, "--device"));
+  const RunResult waiting = run({tool_path("ugetaddr"), "--device", "/dev/null", "--no-inject",
+                                 "--agent-mtu", "256", "localhost"});
+  CHECK(waiting.exit_code == 2);
+  CHECK(contains(waiting.err, "--no-inject"));
 }
 
 TEST_CASE("raw-paste credit is never exceeded with the smallest window", "[bootstrap]") {
