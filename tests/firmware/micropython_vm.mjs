@@ -201,40 +201,33 @@ async function compiles(pkg, agent, vectors, heap, load = 'paste', pieces = []) 
   return { ok: true, before, after };
 }
 
-async function runsIn(pkg, agent, vectors, load, pieces) {
-  // The heap in use, from before the agent loaded, once its Agent and
-  // buffers exist.
-  const { error, out } = await inWorker({ pkg, heap: BUDGET, agent, vectors, job: 'run', load, pieces });
-  if (error || out.includes('MemoryError')) throw new Error('the VM failed: ' + (error || out));
+async function runs(pkg, agent, vectors, heap, load, pieces, mtu = 1024) {
+  // The heap in use, from before the agent loaded, once it has built its
+  // Agent and buffers, its link's mtu `mtu`, in `heap`; null if it did not
+  // fit.
+  const { error, out } = await inWorker({ pkg, heap, agent, vectors, job: 'run', load, pieces, mtu });
+  if ((error || out).includes('MemoryError')) return null;
+  if (error) throw new Error('the VM failed: ' + error);
   const lines = out.split('\n');
   const running = lines.find(l => l.startsWith('running ')).split(' ')[1];
   return Number(running) - Number(lines.find(l => /^\d+ \d+$/.test(l)).split(' ')[0]);
-}
-
-async function runs(pkg, agent, vectors, heap, load, pieces, mtu = 1024) {
-  // Whether the agent loads and builds its Agent and buffers, its link's
-  // mtu `mtu`, in `heap`.
-  const { error, out } = await inWorker({ pkg, heap, agent, vectors, job: 'run', load, pieces, mtu });
-  if ((error || out).includes('MemoryError')) return false;
-  if (error) throw new Error('the VM failed: ' + error);
-  return true;
 }
 
 async function leastToRun(pkg, agent, vectors, load, pieces = [], mtu = 1024) {
   // The least heap, to 16 bytes, in which the agent loads and builds its
   // Agent and buffers: more than they occupy, as the heap fragments.
   let low = 16 * 1024, high = 1024 * 1024;
-  if (!(await runs(pkg, agent, vectors, high, load, pieces, mtu))) throw new Error('the agent does not run even in 1 MiB');
+  if ((await runs(pkg, agent, vectors, high, load, pieces, mtu)) === null) throw new Error('the agent does not run even in 1 MiB');
   while (high - low > 16) {
     const mid = ((low + high) >> 1) & ~15;
-    if (await runs(pkg, agent, vectors, mid, load, pieces, mtu)) high = mid; else low = mid;
+    if ((await runs(pkg, agent, vectors, mid, load, pieces, mtu)) !== null) high = mid; else low = mid;
   }
   return high;
 }
 
 async function runsWithin(pkg, agent, vectors, heap, load, pieces, what, mtu = 1024) {
   // 0 if the agent, its link's mtu `mtu`, runs in `heap`, else 1, said.
-  if (await runs(pkg, agent, vectors, heap, load, pieces, mtu)) return 0;
+  if ((await runs(pkg, agent, vectors, heap, load, pieces, mtu)) !== null) return 0;
   console.log('FAIL: %s no longer runs within the budget of %d bytes with an mtu of %d', what, heap, mtu);
   return 1;
 }
@@ -345,7 +338,8 @@ async function main() {
   console.log('heap to compile it, plain raw REPL: %d bytes (%d in use before)', raw.heap, raw.before);
   console.log('heap the agent keeps, compiled in pieces: %d bytes; whole: %d bytes',
               pieced.after - pieced.before, paste.after - paste.before);
-  const running = await runsIn(pkg, agent, vectors, 'pieces', pieces);
+  const running = await runs(pkg, agent, vectors, BUDGET, 'pieces', pieces);
+  if (running === null) throw new Error('the agent does not run even in ' + BUDGET + ' bytes');
   console.log('heap with the agent\'s Agent and its buffers, uploaded in pieces: %d bytes; '
               + 'the least heap it runs in: %d bytes; with main(mtu=256): %d bytes', running,
               await leastToRun(pkg, agent, vectors, 'pieces', pieces),
