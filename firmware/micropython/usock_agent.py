@@ -54,6 +54,15 @@ try:
 except ImportError:
     micropython = None
 
+# Uploaded through the raw REPL, the agent runs as __main__, and the board
+# compiles each later piece after this one ran (PROTOCOL.md 7.7): compiled
+# at level 3 (no line numbers, what mpy-cross -O3 does), the agent keeps
+# about 2.5 KB less heap. main() puts the board's level back.
+OPT_LEVEL = None
+if __name__ == '__main__' and hasattr(micropython, 'opt_level'):
+    OPT_LEVEL = micropython.opt_level()
+    micropython.opt_level(3)
+
 CPYTHON = sys.implementation.name == 'cpython'
 
 if hasattr(time, 'ticks_ms'):
@@ -1917,43 +1926,44 @@ def main(injected=False, pty=None, uart=None, rxbuf=None, mtu=MTU):
     # instead of the REPL's line. mtu: the largest frame body, 256 to 1024;
     # a smaller link needs less heap for a little less throughput
     # (PROTOCOL.md 7.7, 12.1).
-    if not 256 <= mtu <= MTU:
-        raise ValueError('mtu must be 256 to 1024')
-    if pty is None:
-        pty = CPYTHON and '--pty' in sys.argv[1:]
     restore = None
     keeper = None
-    if uart is not None:
-        port = UartPort(uart, rxbuf)
-    elif pty:
-        master, keeper, path = open_pty()
-        print(path)
-        sys.stdout.flush()
-        port = FdPort(master, master, True)
-    elif CPYTHON:
-        rfd, wfd = sys.stdin.fileno(), sys.stdout.fileno()
-        if os.isatty(rfd):
-            import termios
-            import tty
-            restore = termios.tcgetattr(rfd)
-            # TCSANOW: the default TCSAFLUSH would discard what the host was
-            # sent but has not read yet, such as the raw REPL's OK.
-            tty.setraw(rfd, termios.TCSANOW)
-        port = FdPort(rfd, wfd, False)
-    else:
-        port = StreamPort()
     esp = None
+    on_repl = False
     try:
-        import esp
-        esp.osdebug(None)  # ESP-IDF logs must not land inside frames
-    except (ImportError, AttributeError):
-        esp = None
-    # 0x03 inside a frame is data, not Ctrl-C, on the REPL's line. A UART
-    # of its own leaves the REPL its Ctrl-C: how a user stops the agent.
-    on_repl = micropython is not None and hasattr(micropython, 'kbd_intr') and uart is None
-    if on_repl:
-        micropython.kbd_intr(-1)
-    try:
+        if not 256 <= mtu <= MTU:
+            raise ValueError('mtu must be 256 to 1024')
+        if pty is None:
+            pty = CPYTHON and '--pty' in sys.argv[1:]
+        if uart is not None:
+            port = UartPort(uart, rxbuf)
+        elif pty:
+            master, keeper, path = open_pty()
+            print(path)
+            sys.stdout.flush()
+            port = FdPort(master, master, True)
+        elif CPYTHON:
+            rfd, wfd = sys.stdin.fileno(), sys.stdout.fileno()
+            if os.isatty(rfd):
+                import termios
+                import tty
+                restore = termios.tcgetattr(rfd)
+                # TCSANOW: the default TCSAFLUSH would discard what the host
+                # was sent but has not read yet, such as the raw REPL's OK.
+                tty.setraw(rfd, termios.TCSANOW)
+            port = FdPort(rfd, wfd, False)
+        else:
+            port = StreamPort()
+        try:
+            import esp
+            esp.osdebug(None)  # ESP-IDF logs must not land inside frames
+        except (ImportError, AttributeError):
+            esp = None
+        # 0x03 inside a frame is data, not Ctrl-C, on the REPL's line. A UART
+        # of its own leaves the REPL its Ctrl-C: how a user stops the agent.
+        on_repl = micropython is not None and hasattr(micropython, 'kbd_intr') and uart is None
+        if on_repl:
+            micropython.kbd_intr(-1)
         Agent(port, injected, mtu).serve()
     finally:
         if on_repl:
@@ -1965,6 +1975,8 @@ def main(injected=False, pty=None, uart=None, rxbuf=None, mtu=MTU):
             termios.tcsetattr(sys.stdin.fileno(), termios.TCSADRAIN, restore)
         if keeper is not None:
             os.close(keeper)
+        if OPT_LEVEL is not None:
+            micropython.opt_level(OPT_LEVEL)
 
 
 # Run as a script (CPython, the MicroPython unix port). Text uploaded through

@@ -148,7 +148,51 @@ TEST_CASE("with --agent-mtu the agent starts with a smaller link", "[bootstrap]"
   CHECK(result.out == files.content());
   CHECK(contains(board.log(), " to main(injected=True, mtu=256)"));
   CHECK(contains(result.err, "device: link: mtu 256, rx_win 512, rx_safe 224"));
+  CHECK_FALSE(contains(result.err, "of --agent-mtu"));
   CHECK(peer_status == 0);
+}
+
+TEST_CASE("a tool warns when the uploaded agent ignores --agent-mtu", "[bootstrap]") {
+  // The agent with a main() of its own that drops mtu.
+  const std::string path = "/tmp/usock-bootstrap-agent-" + std::to_string(::getpid()) + ".py";
+  {
+    std::ifstream agent(USOCK_AGENT_SOURCE);
+    std::ofstream(path) << agent.rdbuf()
+                        << "\n_serve = main\n\n\ndef main(injected=False, mtu=None):\n"
+                           "    _serve(injected)\n";
+  }
+  ReplBoard board;
+  const RunResult result = run({tool_path("ugetaddr"), "--short", "--device", board.device(),
+                                "--agent", path, "--agent-mtu", "256", "localhost"},
+                               {{}, {}, {}, 60s});
+  board.finish();
+  std::filesystem::remove(path);
+  INFO(result.err);
+  INFO(board.log());
+  CHECK(result.exit_code == 0);
+  CHECK(contains(result.out, "127.0.0.1"));
+  CHECK(contains(result.err,
+                 "device: the agent's frames are of up to 1024 bytes, not the 256 of --agent-mtu "
+                 "(the uploaded agent ignores mtu)"));
+  CHECK_FALSE(contains(board.log(), "VIOLATION"));
+}
+
+TEST_CASE("a tool warns when the agent that answers keeps its own link, not --agent-mtu",
+          "[bootstrap]") {
+  // An agent already running (from main.py) answers: nothing is uploaded,
+  // and its link stays at 1024.
+  ReplBoard board({"--main-py", USOCK_AGENT_SOURCE});
+  const RunResult result = run({tool_path("ugetaddr"), "--short", "--device", board.device(),
+                                "--agent-mtu", "256", "127.0.0.1"});
+  board.stop();
+  INFO(result.err);
+  INFO(board.log());
+  CHECK(result.exit_code == 0);
+  CHECK(contains(result.out, "127.0.0.1"));
+  CHECK(contains(result.err,
+                 "device: the agent's frames are of up to 1024 bytes, not the 256 of --agent-mtu "
+                 "(the agent was running already"));
+  CHECK_FALSE(contains(board.log(), "raw REPL entered"));
 }
 
 TEST_CASE(

@@ -45,19 +45,20 @@ const BUDGET = 224 * 1024;
 // What the tools need: the agent in its 29 pieces (runs of whole statements
 // up to 2,048 bytes, or one longer statement: the largest is 2,365), its
 // constants folded and the methods of its large classes moved out of the
-// class bodies by scripts/strip_agent.py, compiled with 46,448 bytes of heap
-// when this was set (1,360 of them in use before), against 198,416 for one
-// exec; it then ran (its Agent and buffers built) in no less than 54,240,
-// though they occupy 46,368: its 2 KB buffers need holes of that size in a
-// heap the upload fragmented. 60 KiB leaves 13 %.
+// class bodies by scripts/strip_agent.py, the pieces after the first
+// compiled at level 3 (no line numbers), compiled with 45,264 bytes of heap
+// when this was set (1,328 of them in use before), against 198,800 for one
+// exec; it then ran (its Agent and buffers built) in no less than 52,544,
+// though they occupy 45,456: its 2 KB buffers need holes of that size in a
+// heap the upload fragmented. 60 KiB leaves 14 %.
 const PIECES_BUDGET = 60 * 1024;
 // The precompiled agent imported with 43,632 bytes of heap when this was
 // set (1,360 of them in use before), and ran in no less than 49,984.
 // 56 KiB leaves 14 %.
 const MPY_BUDGET = 56 * 1024;
 // With main(mtu=256), the point of which is a smaller heap: the agent ran
-// in no less than 47,760 bytes uploaded and 45,136 precompiled when these
-// were set. 50 and 48 KiB leave 7 and 9 %.
+// in no less than 46,192 bytes uploaded and 45,136 precompiled when these
+// were set. 50 and 48 KiB leave 8 and 9 %.
 const SMALL_LINK_BUDGETS = { pieces: 50 * 1024, paste: 48 * 1024 };
 const HOOK = 'emscripten_resize_heap:requestedSize=>{';
 
@@ -114,6 +115,7 @@ async function boot(pkg, heapsize, files) {
       M._free(text);
       return s;
     },
+    write(name, data) { mp.FS.writeFile(name, data); },
     output() { const o = out; out = ''; return o; },
     peek() { return out; },
   };
@@ -125,23 +127,25 @@ async function boot(pkg, heapsize, files) {
 // C stack, where a statement that ran in the same exec (a loop over the
 // pieces, an import) can leave what it compiled reachable. Measured in one
 // exec, the agent kept 13 to 20 KB more. execfile() streams a file to the
-// compiler, as the raw REPL streams a raw-paste upload.
+// compiler, as the raw REPL streams a raw-paste upload; each piece is
+// /piece.py in its turn, since a board keeps the name of every file it
+// compiles (the raw REPL's is <stdin>, already in its firmware).
 const LOADS = {
   paste: () => ['import usock_agent\nns = usock_agent.__dict__'],
   raw: () => ["exec(open('usock_agent.py').read(), ns)"],
-  pieces: n => [...Array(n).keys()].map(i => `execfile('/piece_${i}.py', ns)`),
-  rawPieces: n => [...Array(n).keys()].map(i => `exec(open('/piece_${i}.py').read(), ns)`),
+  pieces: n => Array(n).fill("execfile('/piece.py', ns)"),
+  rawPieces: n => Array(n).fill("exec(open('/piece.py').read(), ns)"),
 };
 
 // One VM per worker: a fresh heap each time, and nothing shared between runs.
 async function worker({ pkg, heap, agent, vectors, job, load: how, pieces, mtu = 1024 }) {
   const files = { ['/usock_agent' + path.extname(agent)]: fs.readFileSync(agent),
                   '/agent_vectors.py': fs.readFileSync(vectors) };
-  pieces.forEach((piece, i) => { files[`/piece_${i}.py`] = piece; });
-  if (job === 'run' && pieces.length) {
+  pieces = [...pieces];
+  if ((job === 'run' || job === 'opt') && pieces.length) {
     // As the tools run the agent, in the exec of its last piece, whose code
     // stays in the heap while it runs.
-    files[`/piece_${pieces.length - 1}.py`] += `
+    pieces[pieces.length - 1] += `
 __agent = Agent(StreamPort(), False, ${mtu})
 import gc as __gc
 __gc.collect()
@@ -149,21 +153,35 @@ print('running', __gc.mem_alloc())
 __agent = None
 `;
   }
+  if (job === 'opt') {
+    // main() with an mtu it refuses: it must put back the compiler's level
+    // that the agent raised while it was uploaded.
+    pieces[pieces.length - 1] += `
+import micropython as __mp
+__level = __mp.opt_level()
+try:
+    main(mtu=1)
+except ValueError:
+    pass
+print('opt_level', __level, __mp.opt_level())
+`;
+  }
   const vm = await boot(pkg, heap, files);
+  // What an upload runs in: the raw REPL's __main__.
   const steps = [STUBS + `
 import gc
-ns = {'__name__': 'usock_agent'}
+ns = {'__name__': '__main__'}
 gc.collect()
 before = gc.mem_alloc()
 `];
-  for (const statement of LOADS[how](pieces.length)) {
+  for (const [i, statement] of LOADS[how](pieces.length).entries()) {
     // Python code must catch MemoryError itself (boot()).
-    steps.push(`
+    steps.push([pieces[i], `
 try:
     ${statement.replace(/\n/g, '\n    ')}
 except MemoryError:
     print('MemoryError')
-`);
+`]);
   }
   steps.push('gc.collect()\nprint(before, gc.mem_alloc())');
   if (job !== 'compile' && !pieces.length) {
@@ -171,7 +189,11 @@ except MemoryError:
     steps.push("gc.collect()\nprint('running', gc.mem_alloc())\nagent = None");
   }
   if (job === 'vectors') steps.push('import agent_vectors\nagent_vectors.report(usock_agent)');
-  for (const step of steps) {
+  for (let step of steps) {
+    if (Array.isArray(step)) {
+      if (step[0] !== undefined) vm.write('/piece.py', step[0]);
+      step = step[1];
+    }
     const error = vm.exec(step);
     if (error || vm.peek().includes('MemoryError')) {
       return { error, out: vm.output() };
@@ -211,6 +233,13 @@ async function runs(pkg, agent, vectors, heap, load, pieces, mtu = 1024) {
   const lines = out.split('\n');
   const running = lines.find(l => l.startsWith('running ')).split(' ')[1];
   return Number(running) - Number(lines.find(l => /^\d+ \d+$/.test(l)).split(' ')[0]);
+}
+
+async function optLevels(pkg, agent, vectors, pieces) {
+  // The compiler's level once the agent is uploaded, and after main().
+  const { error, out } = await inWorker({ pkg, heap: BUDGET, agent, vectors, job: 'opt', load: 'pieces', pieces });
+  if (error) throw new Error('the VM failed: ' + error);
+  return out.split('\n').find(l => l.startsWith('opt_level ')).slice('opt_level '.length);
 }
 
 async function leastToRun(pkg, agent, vectors, load, pieces = [], mtu = 1024) {
@@ -344,6 +373,12 @@ async function main() {
               + 'the least heap it runs in: %d bytes; with main(mtu=256): %d bytes', running,
               await leastToRun(pkg, agent, vectors, 'pieces', pieces),
               await leastToRun(pkg, agent, vectors, 'pieces', pieces, 256));
+  const levels = await optLevels(pkg, agent, vectors, pieces);
+  console.log('compiler level while the agent is uploaded, and after main(): %s', levels);
+  if (levels !== '3 0') {
+    console.log('FAIL: the upload compiles at level 3 and main() puts the level back to 0: %s', levels);
+    failed++;
+  }
   failed += await runsWithin(pkg, agent, vectors, PIECES_BUDGET, 'pieces', pieces, 'the agent uploaded in pieces');
   failed += await runsWithin(pkg, agent, vectors, SMALL_LINK_BUDGETS.pieces, 'pieces', pieces,
                              'the agent uploaded in pieces', 256);

@@ -94,6 +94,16 @@ void Session::on_hello_ack(const proxy::HelloAck& ack, Clock::time_point now) {
                     board_.machine, board_.impl, board_.mem_free / 1024, ack.version, board_.baud);
   device_log().debug("device: link: mtu {}, rx_win {}, rx_safe {}, txw {}; {} sockets of {} bytes",
                      ack.mtu, ack.rx_win, ack.rx_safe, ack.txw, ack.max_sockets, ack.sock_buf);
+  // --agent-mtu reaches only an agent this tool starts, and only one whose
+  // main() takes it: the user asked for a smaller link to save the board's
+  // heap, and should know when it did not happen.
+  if (options_.agent_mtu != 0 && ack.mtu != options_.agent_mtu) {
+    device_log().warn(
+        "device: the agent's frames are of up to {} bytes, not the {} of --agent-mtu ({})", ack.mtu,
+        options_.agent_mtu,
+        injected_ ? "the uploaded agent ignores mtu"
+                  : "the agent was running already: restart the board to start it anew");
+  }
 }
 
 }  // namespace usock::device
