@@ -4,7 +4,8 @@
   strip_agent.py IN OUT
 
 Comments, docstrings and blank lines go, and each indentation level becomes
-one space; every remaining line keeps its code as written. The board compiles
+one space; every remaining line keeps its code as written, but for the
+names below. The board compiles
 what the host uploads through the raw REPL: fewer bytes upload sooner, and the
 plain raw REPL (no raw-paste) holds the whole text in the board's heap while
 it compiles (tests/firmware/micropython_vm.mjs prints the figures).
@@ -52,6 +53,11 @@ the attribute, and a board keeps every name it interns (new names cost the
 agent's upload 6.4 KB of heap for its 84 moved methods). Otherwise it is
 named _h_CLASS_METHOD, a name the module does not use.
 
+Last, shorten_names.py gives the names that the program uses only for
+itself (locals, parameters, its classes' attributes) short ones, and keeps
+those that its `# strip_agent keeps:` comment lines list, read from IN
+before the comments go (shorten_names.py says which names qualify).
+
 The output must mean what the input means. The stripped text's syntax tree
 is checked against the input's, docstrings aside; then the tree with the
 methods moved is put back together (check_hoisted: each moved function back
@@ -66,6 +72,8 @@ import io
 import re
 import sys
 import tokenize
+
+from shorten_names import check_shortened, dynamic, kept_names, shorten
 
 # A class whose statement, stripped, is longer than this has its methods
 # moved out (the tools cut pieces of at most 2 048 bytes).
@@ -145,24 +153,9 @@ def strip(text):
     return '\n'.join(out) + '\n'
 
 
-# Folding constants.
-
-# Read, these could look up or bind a global by a name held in a string.
-DYNAMIC = ('globals', 'vars', 'locals', 'dir', 'eval', 'exec')
-
-
-def dynamic(tree):
-    # Whether the module may reach its globals by name at run time: then
-    # neither a folded constant nor a moved method's own name is safe.
-    for n in ast.walk(tree):
-        if isinstance(n, ast.Name) and n.id in DYNAMIC:
-            return True
-        if isinstance(n, ast.Attribute) and n.attr == '__dict__':
-            return True
-        if isinstance(n, ast.ImportFrom) and any(a.name == '*' for a in n.names):
-            return True
-    return False
-
+# Folding constants. In a module that reaches its globals by name at run
+# time (dynamic()), neither a folded constant nor a moved method's own name
+# is safe.
 
 def small_int(expr):
     # The value of an int literal, or of a negated one, that a board holds
@@ -597,8 +590,14 @@ def main():
     if problem:
         sys.exit('strip_agent.py: with methods moved out of their classes, %s would mean '
                  'something else: %s' % (src, problem))
+    keep = kept_names(text)
+    short, _ = shorten(result, keep)
+    problem = check_shortened(result, short, keep)
+    if problem:
+        sys.exit('strip_agent.py: with shorter names, %s would mean something else: %s'
+                 % (src, problem))
     with open(dst, 'w', encoding='utf-8') as f:
-        f.write(result)
+        f.write(short)
 
 
 if __name__ == '__main__':

@@ -54,6 +54,16 @@ try:
 except ImportError:
     micropython = None
 
+# Names reached from outside the agent, which scripts/strip_agent.py keeps
+# when it shortens the others (shorten_names.py): main() and its keywords,
+# which the host and main.py call; a port's interface, which a test's line
+# implements too; and what tests/firmware/agent_vectors.py reads, sets and
+# calls to check the codec on MicroPython.
+# strip_agent keeps: main key_in key_out stay rx_win rx_safe readinto write
+# strip_agent keeps: link boot_id announce hello_ack_payload session nonce caps message
+# strip_agent keeps: fill pump_in pump_out process tx_end gap_zero peer_rx_win frame_max
+# strip_agent keeps: run run_len decode body expected rx_pos granted encode addr
+
 # Uploaded through the raw REPL, the agent runs as __main__, and the board
 # compiles each later piece after this one ran (PROTOCOL.md 7.7): compiled
 # at level 3 (no line numbers, what mpy-cross -O3 does), the agent keeps

@@ -37,29 +37,29 @@ import path from 'path';
 import url from 'url';
 import { Worker, isMainThread, workerData, parentPort } from 'worker_threads';
 
-// The stripped agent compiled in one exec, raw-paste mode, with 203,648
-// bytes of heap when this was set (1,376 of them in use before: about 200 KB
-// free needed). 224 KiB leaves 10 % for the agent to grow; beyond that, weigh
-// the boards it must fit (docs/PROTOCOL.md 7.7, issue 7) before raising it.
+// The stripped agent compiled in one exec, raw-paste mode, with 192,128
+// bytes of heap when this was set (1,328 of them in use before: about 190 KB
+// free needed). 224 KiB leaves 16 %; beyond that, weigh the boards it must
+// fit (docs/PROTOCOL.md 7.7, issue 7) before raising it.
 const BUDGET = 224 * 1024;
-// What the tools need: the agent in its 29 pieces (runs of whole statements
-// up to 2,048 bytes, or one longer statement: the largest is 2,365), its
-// constants folded and the methods of its large classes moved out of the
-// class bodies by scripts/strip_agent.py, the pieces after the first
-// compiled at level 3 (no line numbers), compiled with 45,264 bytes of heap
-// when this was set (1,328 of them in use before), against 198,800 for one
-// exec; it then ran (its Agent and buffers built) in no less than 52,544,
-// though they occupy 45,456: its 2 KB buffers need holes of that size in a
-// heap the upload fragmented. 60 KiB leaves 14 %.
-const PIECES_BUDGET = 60 * 1024;
-// The precompiled agent imported with 43,632 bytes of heap when this was
-// set (1,360 of them in use before), and ran in no less than 49,984.
-// 56 KiB leaves 14 %.
-const MPY_BUDGET = 56 * 1024;
+// What the tools need: the agent in its 23 pieces (runs of whole statements
+// up to 2,048 bytes, or one longer statement), as scripts/strip_agent.py
+// rewrites it (constants folded, the methods of its large classes moved
+// out of the class bodies, its own names shortened), the pieces after the
+// first compiled at level 3 (no line numbers), compiled with 42,448 bytes
+// of heap when this was set (1,328 of them in use before), against 192,128
+// for one exec; it then ran (its Agent and buffers built) in no less than
+// 49,920, though they occupy 40,368: its 2 KB buffers need holes of that
+// size in a heap the upload fragmented. 54 KiB leaves 10 %.
+const PIECES_BUDGET = 54 * 1024;
+// The precompiled agent imported with 39,904 bytes of heap when this was
+// set (1,328 of them in use before), and ran in no less than 45,920.
+// 50 KiB leaves 10 %.
+const MPY_BUDGET = 50 * 1024;
 // With main(mtu=256), the point of which is a smaller heap: the agent ran
-// in no less than 46,192 bytes uploaded and 45,136 precompiled when these
-// were set. 50 and 48 KiB leave 8 and 9 %.
-const SMALL_LINK_BUDGETS = { pieces: 50 * 1024, paste: 48 * 1024 };
+// in no less than 43,696 bytes uploaded and 40,624 precompiled when these
+// were set. 47 and 44 KiB leave 9 and 10 %.
+const SMALL_LINK_BUDGETS = { pieces: 47 * 1024, paste: 44 * 1024 };
 const HOOK = 'emscripten_resize_heap:requestedSize=>{';
 
 // The wasm port has no socket module; the agent needs one to import, and its

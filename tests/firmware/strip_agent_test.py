@@ -8,14 +8,7 @@ import sys
 
 sys.path.insert(0, sys.argv[1])
 import strip_agent  # noqa: E402
-
-failures = []
-
-
-def expect(what, ok):
-    print('%s: %s' % ('ok' if ok else 'FAIL', what))
-    if not ok:
-        failures.append(what)
+from program_checks import expect, finish, result_of  # noqa: E402
 
 
 def stripped(program, over=10):
@@ -26,12 +19,6 @@ def stripped(program, over=10):
     result = strip_agent.hoist(folded, over)
     assert strip_agent.check_hoisted(folded, result) is None
     return result, values
-
-
-def result_of(text):
-    scope = {}
-    exec(text, scope)
-    return scope['run']()
 
 
 FOLDS = '''
@@ -135,4 +122,4 @@ wrong = right.replace('_h_Link_frame', 'frame')
 expect('check_hoisted refuses a moved method named as a global',
        strip_agent.check_hoisted(text, wrong) is not None)
 
-sys.exit(1 if failures else 0)
+finish()
