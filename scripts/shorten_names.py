@@ -385,13 +385,15 @@ def renamings(program, attributes, locals_of):
             elif isinstance(stmt, ast.Assign):
                 places.extend((t, 'id', attributes[t.id]) for t in stmt.targets
                               if t.id in attributes)
-    # A moved method's function under the method's own name: its def, the
-    # statement that sets it and the del.
+    # A moved method's function, under the method's name or a name of its
+    # own (_h_Agent_data): its def, the statement that sets it and the del
+    # take the method's new name, a global for those two statements that no
+    # code reads, since the program spells it nowhere.
     for fn, setter, delete, _, attr in program.moved:
-        if fn.name == attr and attr in attributes:
+        if attr in attributes:
             places.append((fn, 'name', attributes[attr]))
             for n in ast.walk(setter.value):
-                if isinstance(n, ast.Name) and n.id == attr:
+                if isinstance(n, ast.Name) and n.id == fn.name:
                     places.append((n, 'id', attributes[attr]))
             places.append((delete.targets[0], 'id', attributes[attr]))
     return places

@@ -76,8 +76,8 @@ import tokenize
 from shorten_names import check_shortened, dynamic, kept_names, shorten
 
 # A class whose statement, stripped, is longer than this has its methods
-# moved out (the tools cut pieces of at most 2 048 bytes).
-HOIST_OVER = 1536
+# moved out (the tools cut pieces of at most 1 024 bytes).
+HOIST_OVER = 1024
 PREFIX = '_h_'
 # Decorators a moved method may carry, applied as calls when it is set.
 WRAPPERS = ('staticmethod', 'classmethod')

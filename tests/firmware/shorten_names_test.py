@@ -119,6 +119,24 @@ expect('methods moved out of two classes under one name keep to their classes',
        'end' in attributes and 'Link.%s=%s' % ((attributes['end'],) * 2) in out and
        result_of(out) == result_of(ATTRIBUTES))
 
+NAMED_AS_GLOBAL = '''
+def frame():
+    return 10
+
+
+class Link:
+    def frame(self):
+        return 100 + frame()
+
+
+def run():
+    return Link().frame()
+'''
+out, (attributes, _) = shortened(NAMED_AS_GLOBAL, over=10)
+expect('a moved method\'s function of its own name (_h_Link_frame) takes the method\'s new name',
+       '_h_' not in out and 'Link.%s=%s' % ((attributes['frame'],) * 2) in out and
+       result_of(out) == result_of(NAMED_AS_GLOBAL) == 110)
+
 COMPUTED = ATTRIBUTES.replace("hasattr(self, 'ready')", "hasattr(self, 'rea' + 'dy')")
 out, (attributes, _) = shortened(COMPUTED)
 expect('getattr and the like with a computed name on the program\'s objects: no attribute renamed',
