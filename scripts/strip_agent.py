@@ -56,7 +56,7 @@ named _h_CLASS_METHOD, a name the module does not use.
 Last, shorten_names.py gives the names that the program uses only for
 itself (locals, parameters, its classes' attributes) short ones, and keeps
 those that its `# strip_agent keeps:` comment lines list, read from IN
-before the comments go (shorten_names.py says which names qualify).
+before the comments go (name_plan.py says which names qualify).
 
 The output must mean what the input means. The stripped text's syntax tree
 is checked against the input's, docstrings aside; then the tree with the
@@ -73,7 +73,8 @@ import re
 import sys
 import tokenize
 
-from shorten_names import check_shortened, dynamic, kept_names, shorten
+from name_plan import dynamic, kept_names
+from shorten_names import check_shortened, shorten
 
 # A class whose statement, stripped, is longer than this has its methods
 # moved out (the tools cut pieces of at most 1 024 bytes).

@@ -67,11 +67,19 @@ except ImportError:
 # Uploaded through the raw REPL, the agent runs as __main__, and the board
 # compiles each later piece after this one ran (PROTOCOL.md 7.7): compiled
 # at level 3 (no line numbers, what mpy-cross -O3 does), the agent keeps
-# about 2.5 KB less heap. main() puts the board's level back.
-OPT_LEVEL = None
+# about 2.5 KB less heap. main() puts the board's level back. An upload
+# that failed before main() left the level at 3 and this name in the REPL's
+# namespace, holding the level the board had before: a retry keeps that.
 if __name__ == '__main__' and hasattr(micropython, 'opt_level'):
-    OPT_LEVEL = micropython.opt_level()
+    try:
+        BOARD_OPT_LEVEL
+    except NameError:
+        BOARD_OPT_LEVEL = None
+    if BOARD_OPT_LEVEL is None:
+        BOARD_OPT_LEVEL = micropython.opt_level()
     micropython.opt_level(3)
+else:
+    BOARD_OPT_LEVEL = None
 
 CPYTHON = sys.implementation.name == 'cpython'
 
@@ -1936,6 +1944,7 @@ def main(injected=False, pty=None, uart=None, rxbuf=None, mtu=MTU):
     # instead of the REPL's line. mtu: the largest frame body, 256 to 1024;
     # a smaller link needs less heap for a little less throughput
     # (PROTOCOL.md 7.7, 12.1).
+    global BOARD_OPT_LEVEL
     restore = None
     keeper = None
     esp = None
@@ -1985,8 +1994,9 @@ def main(injected=False, pty=None, uart=None, rxbuf=None, mtu=MTU):
             termios.tcsetattr(sys.stdin.fileno(), termios.TCSADRAIN, restore)
         if keeper is not None:
             os.close(keeper)
-        if OPT_LEVEL is not None:
-            micropython.opt_level(OPT_LEVEL)
+        if BOARD_OPT_LEVEL is not None:
+            micropython.opt_level(BOARD_OPT_LEVEL)
+            BOARD_OPT_LEVEL = None
 
 
 # Run as a script (CPython, the MicroPython unix port). Text uploaded through

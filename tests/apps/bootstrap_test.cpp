@@ -148,7 +148,7 @@ TEST_CASE("with --agent-mtu the agent starts with a smaller link", "[bootstrap]"
   CHECK(result.out == files.content());
   CHECK(contains(board.log(), " to main(injected=True, mtu=256)"));
   CHECK(contains(result.err, "device: link: mtu 256, rx_win 512, rx_safe 224"));
-  CHECK_FALSE(contains(result.err, "of --agent-mtu"));
+  CHECK_FALSE(contains(result.err, "bytes, not the"));
   CHECK(peer_status == 0);
 }
 
@@ -172,8 +172,8 @@ TEST_CASE("a tool warns when the uploaded agent ignores --agent-mtu", "[bootstra
   CHECK(result.exit_code == 0);
   CHECK(contains(result.out, "127.0.0.1"));
   CHECK(contains(result.err,
-                 "device: the agent's frames are of up to 1024 bytes, not the 256 of --agent-mtu "
-                 "(the uploaded agent ignores mtu)"));
+                 "device: the agent's link has frames of up to 1024 bytes, not the 256 of "
+                 "--agent-mtu (the --agent file's main() ignores mtu)"));
   CHECK_FALSE(contains(board.log(), "VIOLATION"));
 }
 
@@ -190,8 +190,9 @@ TEST_CASE("a tool warns when the agent that answers keeps its own link, not --ag
   CHECK(result.exit_code == 0);
   CHECK(contains(result.out, "127.0.0.1"));
   CHECK(contains(result.err,
-                 "device: the agent's frames are of up to 1024 bytes, not the 256 of --agent-mtu "
-                 "(the agent was running already"));
+                 "device: the agent's link has frames of up to 1024 bytes, not the 256 of "
+                 "--agent-mtu (the agent was running already; one started from main.py takes "
+                 "main(mtu=256))"));
   CHECK_FALSE(contains(board.log(), "raw REPL entered"));
 }
 

@@ -9,6 +9,7 @@ import ast
 import sys
 
 sys.path.insert(0, sys.argv[1])
+import name_plan  # noqa: E402
 import shorten_names  # noqa: E402
 import strip_agent  # noqa: E402
 from program_checks import expect, finish, result_of  # noqa: E402
@@ -18,7 +19,7 @@ def shortened(program, over=10**6):
     # The program as the tools upload it: stripped, folded, hoisted (classes
     # over `over` bytes), then its names shortened and checked.
     text = strip_agent.hoist(strip_agent.fold(strip_agent.strip(program))[0], over)
-    keep = shorten_names.kept_names(program)
+    keep = name_plan.kept_names(program)
     out, plan = shorten_names.shorten(text, keep)
     problem = shorten_names.check_shortened(text, out, keep)
     expect('check_shortened accepts what shorten wrote (%s)' % problem, problem is None)
@@ -26,7 +27,7 @@ def shortened(program, over=10**6):
 
 
 def identifiers(text):
-    return shorten_names.spelled(ast.parse(text))
+    return name_plan.spelled(ast.parse(text))
 
 
 LOCALS = '''
@@ -181,6 +182,11 @@ TRICKY = {
     'a class inside an if':
         'if True:\n    class K:\n        def __init__(self):\n            self.alpha = \'a\'\n'
         '            self.beta = \'b\'\n\n\ndef run():\n    k = K()\n    return k.alpha, k.beta\n',
+    'a static method stores on what it is given, moved out of its class or not':
+        'class A:\n    def __init__(self):\n        self.gamma = 3\n\n    @staticmethod\n'
+        '    def tag(obj):\n        obj.alpha = 10\n\n\nclass B:\n    def __init__(self):\n'
+        '        self.beta = 2\n\n\ndef run():\n    b = B()\n    A.tag(b)\n'
+        '    return b.alpha, b.beta, A().gamma\n',
     'a keyword passed in a dict':
         'def f(limit=1):\n    return limit\n\n\ndef run():\n    return f(**{\'limit\': 3})\n',
     'a name after text that is not ASCII':
@@ -192,11 +198,13 @@ TRICKY = {
         '    def irq(self):\n        return \'irq\'\n\n\ndef run():\n    return Port(Uart()).irq()\n',
 }
 for what, program in TRICKY.items():
-    out, _ = shortened(program)
-    expect('%s: the program computes what it did' % what, result_of(out) == result_of(program))
+    for over in (10**6, 10):  # classes kept whole, and their methods moved out
+        out, _ = shortened(program, over)
+        expect('%s (classes over %d bytes moved out): the program computes what it did'
+               % (what, over), result_of(out) == result_of(program))
 
 text = strip_agent.hoist(strip_agent.fold(strip_agent.strip(ATTRIBUTES))[0], 10)
-keep = shorten_names.kept_names(ATTRIBUTES)
+keep = name_plan.kept_names(ATTRIBUTES)
 right, (attributes, _) = shorten_names.shorten(text, keep)
 window, pending = attributes['window'], attributes['pending']
 wrong = right.replace('.%s' % window, '.%s' % pending)
@@ -205,5 +213,31 @@ expect('check_shortened refuses two attributes of one class given one name',
 wrong = right.replace('self.%s = 4' % window, 'self.window = 4')
 expect('check_shortened refuses a name the plan renames left as it was',
        shorten_names.check_shortened(text, wrong, keep) is not None)
+
+# A plan that breaks its own rules, shorten() writing it out faithfully:
+# check_shortened must see what is wrong with the plan itself.
+attribute_plan, local_plans = name_plan.attribute_plan, name_plan.local_plans
+
+
+def one_name_for_all(program, taken):
+    plan, owned = attribute_plan(program, taken)
+    return {a: 'zq' for a in plan}, owned
+
+
+def one_local_for_all(program, text, taken):
+    return {f: {name: 'zq' for name in own} for f, own in local_plans(program, text, taken).items()}
+
+
+for what, program, attributes_with, locals_with in (
+        ('two attributes of one class', ATTRIBUTES, one_name_for_all, local_plans),
+        ('two locals of one function', LOCALS, attribute_plan, one_local_for_all)):
+    name_plan.attribute_plan, name_plan.local_plans = attributes_with, locals_with
+    try:
+        wrong, _ = shorten_names.shorten(program, set())
+        problem = shorten_names.check_shortened(program, wrong, set())
+    finally:
+        name_plan.attribute_plan, name_plan.local_plans = attribute_plan, local_plans
+    expect('check_shortened refuses a plan that gives %s one name (%s)' % (what, problem),
+           problem is not None and problem.startswith(what))
 
 finish()

@@ -1,6 +1,8 @@
 // Finding the agent and opening the session (PROTOCOL.md 7.1, 7.2): listen
 // for evidence that an agent is there (HELLO's control bytes would upset a
 // REPL), then HELLO, resent with a doubling wait, until HELLO_ACK.
+#include <string>
+
 #include "device_log.hpp"
 #include "session.hpp"
 
@@ -13,6 +15,15 @@ constexpr int kHelloTries = 4;
 constexpr auto kNoisyHandshake = std::chrono::seconds(20);
 // Wire bytes of HELLO and HELLO_ACK at their largest (256-byte bodies).
 constexpr std::size_t kHandshakeWire = 2 * proxy::max_wire_size(proxy::kHandshakeMtu);
+
+// Why the agent's link is not the --agent-mtu `asked` for.
+std::string why_not_agent_mtu(bool uploaded, bool agent_file, unsigned asked) {
+  if (!uploaded) {
+    return "the agent was running already; one started from main.py takes main(mtu=" +
+           std::to_string(asked) + ")";
+  }
+  return agent_file ? "the --agent file's main() ignores mtu" : "the uploaded agent ignored it";
+}
 
 }  // namespace
 
@@ -96,13 +107,12 @@ void Session::on_hello_ack(const proxy::HelloAck& ack, Clock::time_point now) {
                      ack.mtu, ack.rx_win, ack.rx_safe, ack.txw, ack.max_sockets, ack.sock_buf);
   // --agent-mtu reaches only an agent this tool starts, and only one whose
   // main() takes it: the user asked for a smaller link to save the board's
-  // heap, and should know when it did not happen.
+  // heap, and should know when it did not happen, and why.
   if (options_.agent_mtu != 0 && ack.mtu != options_.agent_mtu) {
     device_log().warn(
-        "device: the agent's frames are of up to {} bytes, not the {} of --agent-mtu ({})", ack.mtu,
-        options_.agent_mtu,
-        injected_ ? "the uploaded agent ignores mtu"
-                  : "the agent was running already: restart the board to start it anew");
+        "device: the agent's link has frames of up to {} bytes, not the {} of --agent-mtu ({})",
+        ack.mtu, options_.agent_mtu,
+        why_not_agent_mtu(injected_, !options_.agent.empty(), options_.agent_mtu));
   }
 }
 
