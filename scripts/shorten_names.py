@@ -134,3 +134,19 @@ def check_shortened(before, after, keep):
     if ast.dump(tree) != ast.dump(result):
         return 'the renamed text differs from the plan applied to the program'
     return None
+
+
+def attribute_names(before, attributes, keep):
+    # `short: long (Class), ...` a line each: what a board's traceback or
+    # AttributeError names, in the program's own words.
+    program = Program(ast.parse(before), keep)
+    owners = {}
+    for name, cls in program.classes.items():
+        for attribute in program.owned(cls):
+            owners.setdefault(attribute, []).append(name)
+    meanings = {}
+    for attribute, short in attributes.items():
+        meanings.setdefault(short, []).append(
+            '%s (%s)' % (attribute, ', '.join(sorted(owners.get(attribute, [])))))
+    return ''.join('%s: %s\n' % (short, ', '.join(sorted(meanings[short])))
+                   for short in sorted(meanings, key=lambda s: (len(s), s)))

@@ -1,7 +1,10 @@
 #!/usr/bin/env python3
 """Strips a MicroPython source for upload to a board.
 
-  strip_agent.py IN OUT
+  strip_agent.py IN OUT [--names FILE]
+
+--names writes what each short attribute name stands for (below), to read
+a board's traceback by.
 
 Comments, docstrings and blank lines go, and each indentation level becomes
 one space; every remaining line keeps its code as written, but for the
@@ -67,6 +70,7 @@ free (above) and used only to set the method. A difference is an error.
 Line numbers in the board's tracebacks refer to the output.
 """
 
+import argparse
 import ast
 import io
 import re
@@ -74,7 +78,7 @@ import sys
 import tokenize
 
 from name_plan import dynamic, kept_names
-from shorten_names import check_shortened, shorten
+from shorten_names import attribute_names, check_shortened, shorten
 
 # A class whose statement, stripped, is longer than this has its methods
 # moved out (the tools cut pieces of at most 1 024 bytes).
@@ -575,7 +579,12 @@ def check_hoisted(before, after):
 
 
 def main():
-    src, dst = sys.argv[1], sys.argv[2]
+    args = argparse.ArgumentParser(description='Strips a MicroPython source for upload.')
+    args.add_argument('src', metavar='IN')
+    args.add_argument('dst', metavar='OUT')
+    args.add_argument('--names', metavar='FILE', help='what each short attribute name stands for')
+    options = args.parse_args()
+    src, dst = options.src, options.dst
     with open(src, encoding='utf-8') as f:
         text = f.read()
     stripped = strip(text)
@@ -592,13 +601,16 @@ def main():
         sys.exit('strip_agent.py: with methods moved out of their classes, %s would mean '
                  'something else: %s' % (src, problem))
     keep = kept_names(text)
-    short, _ = shorten(result, keep)
+    short, (attributes, _) = shorten(result, keep)
     problem = check_shortened(result, short, keep)
     if problem:
         sys.exit('strip_agent.py: with shorter names, %s would mean something else: %s'
                  % (src, problem))
     with open(dst, 'w', encoding='utf-8') as f:
         f.write(short)
+    if options.names:
+        with open(options.names, 'w', encoding='utf-8') as f:
+            f.write(attribute_names(result, attributes, keep))
 
 
 if __name__ == '__main__':

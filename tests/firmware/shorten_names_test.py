@@ -6,7 +6,10 @@
 #   python3 shorten_names_test.py SCRIPTS_DIR
 
 import ast
+import os
+import subprocess
 import sys
+import tempfile
 
 sys.path.insert(0, sys.argv[1])
 import name_plan  # noqa: E402
@@ -137,6 +140,23 @@ out, (attributes, _) = shortened(NAMED_AS_GLOBAL, over=10)
 expect('a moved method\'s function of its own name (_h_Link_frame) takes the method\'s new name',
        '_h_' not in out and 'Link.%s=%s' % ((attributes['frame'],) * 2) in out and
        result_of(out) == result_of(NAMED_AS_GLOBAL) == 110)
+
+# strip_agent.py --names: what each short attribute name stands for, to
+# read a board's traceback by.
+with tempfile.TemporaryDirectory() as scratch:
+    paths = [os.path.join(scratch, name) for name in ('in.py', 'out.py', 'names.txt')]
+    with open(paths[0], 'w') as f:
+        f.write(ATTRIBUTES)
+    subprocess.run([sys.executable, os.path.join(sys.argv[1], 'strip_agent.py'), paths[0],
+                    paths[1], '--names', paths[2]], check=True)
+    with open(paths[1]) as f:
+        out = f.read()
+    with open(paths[2]) as f:
+        names = dict(line.rstrip('\n').split(': ', 1) for line in f)
+pending = [short for short, meaning in names.items() if 'pending (Agent, Link)' in meaning]
+expect('--names says what each short name stands for, and the class that owns it',
+       len(pending) == 1 and '.%s()' % pending[0] in out and
+       any('window (Link)' in meaning for meaning in names.values()))
 
 COMPUTED = ATTRIBUTES.replace("hasattr(self, 'ready')", "hasattr(self, 'rea' + 'dy')")
 out, (attributes, _) = shortened(COMPUTED)
