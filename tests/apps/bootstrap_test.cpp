@@ -13,6 +13,7 @@
 #include <chrono>
 #include <filesystem>
 #include <fstream>
+#include <iterator>
 #include <regex>
 #include <string>
 #include <vector>
@@ -56,6 +57,27 @@ class ReplBoard {
   Background process_;
   std::string device_;
 };
+
+// An --agent FILE for one test: `text` in a file of its own, gone with it.
+class ProgramFile {
+ public:
+  ProgramFile(const std::string& name, const std::string& text)
+      : path_("/tmp/usock-bootstrap-" + name + "-" + std::to_string(::getpid()) + ".py") {
+    std::ofstream(path_) << text;
+  }
+  ProgramFile(const ProgramFile&) = delete;
+  ProgramFile& operator=(const ProgramFile&) = delete;
+  ~ProgramFile() { std::filesystem::remove(path_); }
+  const std::string& path() const noexcept { return path_; }
+
+ private:
+  std::string path_;
+};
+
+std::string agent_source() {
+  std::ifstream agent(USOCK_AGENT_SOURCE);
+  return std::string(std::istreambuf_iterator<char>(agent), std::istreambuf_iterator<char>());
+}
 
 struct Logs {
   std::string tool;
@@ -154,19 +176,14 @@ TEST_CASE("with --agent-mtu the agent starts with a smaller link", "[bootstrap]"
 
 TEST_CASE("a tool warns when the uploaded agent ignores --agent-mtu", "[bootstrap]") {
   // The agent with a main() of its own that drops mtu.
-  const std::string path = "/tmp/usock-bootstrap-agent-" + std::to_string(::getpid()) + ".py";
-  {
-    std::ifstream agent(USOCK_AGENT_SOURCE);
-    std::ofstream(path) << agent.rdbuf()
-                        << "\n_serve = main\n\n\ndef main(injected=False, mtu=None):\n"
-                           "    _serve(injected)\n";
-  }
+  const ProgramFile agent("agent", agent_source() +
+                                       "\n_serve = main\n\n\ndef main(injected=False, mtu=None):\n"
+                                       "    _serve(injected)\n");
   ReplBoard board;
   const RunResult result = run({tool_path("ugetaddr"), "--short", "--device", board.device(),
-                                "--agent", path, "--agent-mtu", "256", "localhost"},
+                                "--agent", agent.path(), "--agent-mtu", "256", "localhost"},
                                {{}, {}, {}, 60s});
   board.finish();
-  std::filesystem::remove(path);
   INFO(result.err);
   INFO(board.log());
   CHECK(result.exit_code == 0);
@@ -234,17 +251,12 @@ TEST_CASE("soft reset before the upload on request", "[bootstrap]") {
 
 TEST_CASE("agent uploads another program", "[bootstrap]") {
   // The agent under another name, marked by its first line.
-  const std::string path = "/tmp/usock-bootstrap-agent-" + std::to_string(::getpid()) + ".py";
-  {
-    std::ifstream agent(USOCK_AGENT_SOURCE);
-    std::ofstream(path) << "# another agent\n" << agent.rdbuf();
-  }
+  const ProgramFile agent("agent", "# another agent\n" + agent_source());
   ReplBoard board;
-  const RunResult result = run(
-      {tool_path("ugetaddr"), "--short", "--device", board.device(), "--agent", path, "localhost"},
-      {{}, {}, {}, 60s});
+  const RunResult result = run({tool_path("ugetaddr"), "--short", "--device", board.device(),
+                                "--agent", agent.path(), "localhost"},
+                               {{}, {}, {}, 60s});
   board.finish();
-  std::filesystem::remove(path);
   INFO(result.err);
   INFO(board.log());
   CHECK(result.exit_code == 0);
@@ -319,19 +331,18 @@ TEST_CASE("a piece that fails on the board ends the start with its error", "[boo
 TEST_CASE("a program that never announces is interrupted and the board handed back",
           "[bootstrap]") {
   // Reads its stdin until Ctrl-C, as an agent stuck before its ANNOUNCE.
-  const std::string path = "/tmp/usock-bootstrap-mute-" + std::to_string(::getpid()) + ".py";
-  std::ofstream(path) << "import os, select\n"
+  const ProgramFile mute("mute",
+                         "import os, select\n"
                          "def main(injected=False):\n"
                          "    data = b''\n"
                          "    while b'\\x03' not in data:\n"
                          "        select.select([0], [], [])\n"
-                         "        data = os.read(0, 64)\n";
+                         "        data = os.read(0, 64)\n");
   ReplBoard board;
   const RunResult result =
-      run({tool_path("ugetaddr"), "--device", board.device(), "--agent", path, "localhost"},
+      run({tool_path("ugetaddr"), "--device", board.device(), "--agent", mute.path(), "localhost"},
           {{}, {}, {}, 60s});
   board.finish();
-  std::filesystem::remove(path);
   INFO(result.err);
   INFO(board.log());
   CHECK(result.exit_code == 97);
