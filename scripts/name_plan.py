@@ -115,32 +115,39 @@ def short_names(taken):
                 yield name
 
 
+def identifiers(node):
+    # Every identifier in a subtree: names, attributes, parameters, keywords.
+    for n in ast.walk(node):
+        yield from identifiers_of(n)
+
+
+def identifiers_of(n):
+    # The identifiers one node spells itself, not those of its children.
+    if isinstance(n, ast.Name):
+        yield n.id
+    elif isinstance(n, ast.Attribute):
+        yield n.attr
+    elif isinstance(n, ast.arg):
+        yield n.arg
+    elif isinstance(n, ast.keyword) and n.arg:
+        yield n.arg
+    elif isinstance(n, ast.alias):
+        yield from n.name.split('.')
+        if n.asname:
+            yield n.asname
+    elif isinstance(n, ast.ImportFrom) and n.module:
+        yield from n.module.split('.')
+    elif isinstance(n, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
+        yield n.name
+    elif isinstance(n, ast.ExceptHandler) and n.name:
+        yield n.name
+    elif isinstance(n, (ast.Global, ast.Nonlocal)):
+        yield from n.names
+
+
 def spelled(tree):
     # Every identifier and string the program holds.
-    names = set()
-    for n in ast.walk(tree):
-        if isinstance(n, ast.Name):
-            names.add(n.id)
-        elif isinstance(n, ast.Attribute):
-            names.add(n.attr)
-        elif isinstance(n, ast.arg):
-            names.add(n.arg)
-        elif isinstance(n, ast.keyword) and n.arg:
-            names.add(n.arg)
-        elif isinstance(n, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
-            names.add(n.name)
-        elif isinstance(n, ast.alias):
-            names.update(n.name.split('.'))
-            names.add(n.asname or '')
-        elif isinstance(n, ast.ImportFrom) and n.module:
-            names.update(n.module.split('.'))
-        elif isinstance(n, ast.Constant) and isinstance(n.value, str):
-            names.add(n.value)
-        elif isinstance(n, ast.ExceptHandler) and n.name:
-            names.add(n.name)
-        elif isinstance(n, (ast.Global, ast.Nonlocal)):
-            names.update(n.names)
-    return names
+    return set(identifiers(tree)) | strings(tree)
 
 
 def in_fstrings(node):
@@ -154,11 +161,12 @@ def strings(tree):
                if isinstance(n, ast.Constant) and isinstance(n.value, str))
 
 
-def at_def(fn):
-    # What a def evaluates where it stands: decorators, defaults, annotations.
+def evaluated_at_def(fn):
+    # The parts of a def that run where the def statement runs.
     a = fn.args
-    parts = list(fn.decorator_list) + list(a.defaults) + [d for d in a.kw_defaults if d]
-    params = a.posonlyargs + a.args + a.kwonlyargs + [p for p in (a.vararg, a.kwarg) if p]
+    parts = list(fn.decorator_list) + list(a.defaults) + [d for d in a.kw_defaults if d is not None]
+    params = getattr(a, 'posonlyargs', []) + a.args + a.kwonlyargs + \
+        [p for p in (a.vararg, a.kwarg) if p is not None]
     parts += [p.annotation for p in params if p.annotation is not None]
     return parts + ([fn.returns] if fn.returns is not None else [])
 
@@ -179,6 +187,8 @@ class Program:
     def __init__(self, tree, keep):
         self.tree = tree
         self.keep = keep
+        # What no short name may be.
+        self.taken = spelled(tree) | set(dir(builtins)) | keep
         self.classes = {c.name: c for c in tree.body if isinstance(c, ast.ClassDef)}
         self.modules = set(a.asname or a.name.split('.')[0] for n in ast.walk(tree)
                            if isinstance(n, (ast.Import, ast.ImportFrom)) for a in n.names)
@@ -229,6 +239,9 @@ class Program:
                     names.add(n.attr)
         return names
 
+    def owned_by_class(self):
+        return {name: self.owned(cls) for name, cls in self.classes.items()}
+
     def on_self(self, fn, n):
         # Whether n is self.X in the method fn (not a static or class one).
         return isinstance(n, ast.Attribute) and isinstance(n.value, ast.Name) and \
@@ -277,17 +290,18 @@ class Program:
                              if isinstance(a, ast.Attribute))
         for cls in self.classes.values():  # what a class body reads as a variable
             parts = [s for s in cls.body if not isinstance(s, ast.FunctionDef)]
-            parts += [p for s in cls.body if isinstance(s, ast.FunctionDef) for p in at_def(s)]
+            parts += [p for s in cls.body if isinstance(s, ast.FunctionDef)
+                      for p in evaluated_at_def(s)]
             names.update(n.id for p in parts for n in ast.walk(p)
                          if isinstance(n, ast.Name) and isinstance(n.ctx, ast.Load))
         return names
 
 
-def attribute_plan(program, taken):
-    # {attribute: short name}, and the classes' attributes.
-    owned = {name: program.owned(cls) for name, cls in program.classes.items()}
+def attribute_plan(program):
+    # {attribute: short name}.
     if not program.renames_attributes():
-        return {}, owned
+        return {}
+    owned = program.owned_by_class()
     renamed = set(a for names in owned.values() for a in names) - program.protected()
     alone = program.stored_elsewhere() & renamed
     together = {a: set() for a in renamed}  # what a must not share a name with
@@ -301,8 +315,8 @@ def attribute_plan(program, taken):
     plan = {}
     for a in sorted(renamed, key=lambda a: (-len(together[a]), a)):
         used = set(plan[b] for b in together[a] if b in plan)
-        plan[a] = next(s for s in short_names(taken) if s not in used)
-    return plan, owned
+        plan[a] = next(s for s in short_names(program.taken) if s not in used)
+    return plan
 
 
 def scopes_of(table):
@@ -311,7 +325,7 @@ def scopes_of(table):
         yield from scopes_of(child)
 
 
-def local_plans(program, text, taken):
+def local_plans(program, text):
     # {id(FunctionDef): {local: short name}}: for each function, its locals
     # and parameters (those above aside).
     by_place = {}
@@ -343,17 +357,14 @@ def local_plans(program, text, taken):
         if fn.name in program.keep:
             names -= params
         names -= params & (program.keywords | spelled_in_strings)
-        pool = short_names(taken)
+        pool = short_names(program.taken)
         plans[id(fn)] = {name: next(pool) for name in sorted(names)}
     return plans
 
 
 def plan(text, keep):
-    # What to rename: (attribute plan, local plans by function id, tree).
-    tree = ast.parse(text)
-    if dynamic(tree):
-        return {}, {}, tree
-    program = Program(tree, keep)
-    taken = spelled(tree) | set(dir(builtins)) | keep
-    attributes, _ = attribute_plan(program, taken)
-    return attributes, local_plans(program, text, taken), tree
+    # What to rename: (attribute plan, local plans by function id, Program).
+    program = Program(ast.parse(text), keep)
+    if dynamic(program.tree):
+        return {}, {}, program
+    return attribute_plan(program), local_plans(program, text), program

@@ -8,12 +8,10 @@ the program spells. Whether the plan keeps the meaning, name_plan.py says.
 """
 
 import ast
-import builtins
 import io
 import tokenize
 
-import name_plan
-from name_plan import Program, plan, spelled
+from name_plan import Program, plan
 
 
 def renamings(program, attributes, locals_of):
@@ -79,13 +77,13 @@ def position(node, field, tokens):
 
 def shorten(text, keep):
     # text with the plan's names in place, and the plan.
-    attributes, locals_of, tree = plan(text, keep)
+    attributes, locals_of, program = plan(text, keep)
     lines = text.split('\n')
     # Each token with where it starts as ast counts: columns in UTF-8 bytes.
     tokens = [(tok, (tok.start[0], len(tok.line[:tok.start[1]].encode('utf-8'))))
               for tok in tokenize.generate_tokens(io.StringIO(text).readline)]
     edits = {}
-    for node, field, new in renamings(Program(tree, keep), attributes, locals_of):
+    for node, field, new in renamings(program, attributes, locals_of):
         edits[position(node, field, tokens)] = (getattr(node, field), new)
     done = 0
     for tok, at in reversed(tokens):  # from the end: columns further left stay valid
@@ -104,13 +102,10 @@ def shorten(text, keep):
 def check_shortened(before, after, keep):
     # None if after is shorten()'s output for before as planned, else what
     # is wrong (the module's docstring says what this proves).
-    attributes, locals_of, tree = plan(before, keep)
-    program = Program(tree, keep)
-    taken = spelled(tree) | set(dir(builtins)) | keep
-    if taken & set(attributes.values()):
+    attributes, locals_of, program = plan(before, keep)
+    if program.taken & set(attributes.values()):
         return 'an attribute was given a name the program spells'
-    owned = name_plan.attribute_plan(program, taken)[1]
-    for cls, names in owned.items():
+    for cls, names in program.owned_by_class().items():
         given = [attributes.get(a, a) for a in names]
         if len(set(given)) != len(given):
             return 'two attributes of one class, %s, have one name' % cls
@@ -118,7 +113,7 @@ def check_shortened(before, after, keep):
         if list(attributes.values()).count(attributes[a]) != 1:
             return '%s, stored on other objects than self, shares its name' % a
     for own in locals_of.values():
-        if len(set(own.values())) != len(own) or taken & set(own.values()):
+        if len(set(own.values())) != len(own) or program.taken & set(own.values()):
             return 'two locals of one function have one name, or a name the program spells'
     # Read from the output alone: no class gets one name twice.
     result = ast.parse(after)
@@ -131,7 +126,7 @@ def check_shortened(before, after, keep):
             return 'two methods of %s have one name' % cls.name
     for node, field, new in renamings(program, attributes, locals_of):
         setattr(node, field, new)
-    if ast.dump(tree) != ast.dump(result):
+    if ast.dump(program.tree) != ast.dump(result):
         return 'the renamed text differs from the plan applied to the program'
     return None
 
@@ -139,10 +134,9 @@ def check_shortened(before, after, keep):
 def attribute_names(before, attributes, keep):
     # `short: long (Class), ...` a line each: what a board's traceback or
     # AttributeError names, in the program's own words.
-    program = Program(ast.parse(before), keep)
     owners = {}
-    for name, cls in program.classes.items():
-        for attribute in program.owned(cls):
+    for name, attributes_of in Program(ast.parse(before), keep).owned_by_class().items():
+        for attribute in attributes_of:
             owners.setdefault(attribute, []).append(name)
     meanings = {}
     for attribute, short in attributes.items():

@@ -77,7 +77,7 @@ import re
 import sys
 import tokenize
 
-from name_plan import dynamic, kept_names
+from name_plan import dynamic, evaluated_at_def, identifiers, identifiers_of, kept_names
 from shorten_names import attribute_names, check_shortened, shorten
 
 # A class whose statement, stripped, is longer than this has its methods
@@ -290,36 +290,6 @@ def is_special(name):
     return len(name) > 4 and name.startswith('__') and name.endswith('__')
 
 
-def identifiers(node):
-    # Every identifier in a subtree: names, attributes, parameters, keywords.
-    for n in ast.walk(node):
-        yield from identifiers_of(n)
-
-
-def identifiers_of(n):
-    # The identifiers one node spells itself, not those of its children.
-    if isinstance(n, ast.Name):
-        yield n.id
-    elif isinstance(n, ast.Attribute):
-        yield n.attr
-    elif isinstance(n, ast.arg):
-        yield n.arg
-    elif isinstance(n, ast.keyword) and n.arg:
-        yield n.arg
-    elif isinstance(n, ast.alias):
-        yield from n.name.split('.')
-        if n.asname:
-            yield n.asname
-    elif isinstance(n, ast.ImportFrom) and n.module:
-        yield from n.module.split('.')
-    elif isinstance(n, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
-        yield n.name
-    elif isinstance(n, ast.ExceptHandler) and n.name:
-        yield n.name
-    elif isinstance(n, (ast.Global, ast.Nonlocal)):
-        yield from n.names
-
-
 def variables(tree):
     # Every name some scope of tree may read or bind as a variable (a local
     # too, more than needed), the names of methods aside; in a module that
@@ -334,16 +304,6 @@ def variables(tree):
             continue
         names.update(identifiers_of(n))
     return names
-
-
-def evaluated_at_def(fn):
-    # The parts of a def that run where the def statement runs.
-    a = fn.args
-    parts = list(fn.decorator_list) + list(a.defaults) + [d for d in a.kw_defaults if d is not None]
-    params = getattr(a, 'posonlyargs', []) + a.args + a.kwonlyargs + \
-        [p for p in (a.vararg, a.kwarg) if p is not None]
-    parts += [p.annotation for p in params if p.annotation is not None]
-    return parts + ([fn.returns] if fn.returns is not None else [])
 
 
 def class_scope(cls):

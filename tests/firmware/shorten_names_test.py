@@ -239,13 +239,12 @@ expect('check_shortened refuses a name the plan renames left as it was',
 attribute_plan, local_plans = name_plan.attribute_plan, name_plan.local_plans
 
 
-def one_name_for_all(program, taken):
-    plan, owned = attribute_plan(program, taken)
-    return {a: 'zq' for a in plan}, owned
+def one_name_for_all(program):
+    return {a: 'zq' for a in attribute_plan(program)}
 
 
-def one_local_for_all(program, text, taken):
-    return {f: {name: 'zq' for name in own} for f, own in local_plans(program, text, taken).items()}
+def one_local_for_all(program, text):
+    return {f: {name: 'zq' for name in own} for f, own in local_plans(program, text).items()}
 
 
 for what, program, attributes_with, locals_with in (
